@@ -1,0 +1,139 @@
+# pml: hand-written, non-recursive GNU Makefile.
+#   make            build lib/libpml.a and every tool into bin/
+#   make check      build and run every test; last line "N passed, N failed"
+#   make demo       install what is missing, build, run the Fashion-MNIST pipeline
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make hdr-check  compile every public header alone
+#   V=1 loud rules; SANITIZE=address,undefined for sanitizer builds
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+INCDIR ?= $(PREFIX)/include
+LIBDIR ?= $(PREFIX)/lib
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+MSGPACK_PC ?= msgpack
+PKGS = openblas $(MSGPACK_PC) jansson zlib
+
+# Dependencies: install them (root on Debian) or say how, before anything else.
+ifeq ($(filter clean distclean deps,$(MAKECMDGOALS)),)
+DEPS_OK := $(shell scripts/deps.sh check >/dev/null 2>&1 && echo yes)
+ifneq ($(DEPS_OK),yes)
+$(info pml: build dependencies missing; running scripts/deps.sh install)
+DEPS_INSTALL := $(shell scripts/deps.sh install >&2 && echo ok)
+ifneq ($(DEPS_INSTALL),ok)
+$(error missing dependencies; see the message above)
+endif
+endif
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+PML_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-fno-math-errno -Iinclude $(PKG_CFLAGS) -DPML_VERSION='"$(VERSION)"'
+LIBS = $(PKG_LIBS) -lcsv -lm -lpthread
+
+ifdef SANITIZE
+PML_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+ifdef COVERAGE
+PML_CFLAGS += --coverage -O0
+LDFLAGS += --coverage
+endif
+
+ALL_CFLAGS = $(PML_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+
+ifneq ($(V),1)
+QUIET_CC = @echo '   ' CC $@;
+QUIET_LINK = @echo '   ' LINK $@;
+QUIET_AR = @echo '   ' AR $@;
+endif
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:lib/%.c=build/lib/%.o)
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+TOOLS := $(CMD_SRC:cmd/%.c=bin/%)
+UNIT_SRC := $(sort $(wildcard tests/unit/u-*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+HEADERS := $(sort $(wildcard include/pml/*.h))
+DEPFILES := $(LIB_OBJ:.o=.d) $(CMD_SRC:cmd/%.c=build/cmd/%.d) $(UNIT_SRC:tests/unit/%.c=build/tests/%.d)
+
+all: $(TOOLS)
+
+# Rebuild everything when the flags change.
+build/flags: FORCE
+	@mkdir -p build
+	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(LIBS)' > build/flags.new
+	@cmp -s build/flags.new build/flags || mv build/flags.new build/flags
+	@rm -f build/flags.new
+
+build/lib/%.o: lib/%.c build/flags
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/cmd/%.o: cmd/%.c build/flags
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/tests/%.o: tests/unit/%.c build/flags
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
+
+lib/libpml.a: $(LIB_OBJ)
+	@rm -f $@
+	$(QUIET_AR)$(AR) rcs $@ $^
+
+bin/%: build/cmd/%.o lib/libpml.a
+	@mkdir -p bin
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< lib/libpml.a $(LIBS)
+
+build/tests/u-%: build/tests/u-%.o lib/libpml.a
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< lib/libpml.a $(LIBS)
+
+-include $(DEPFILES)
+
+check: all $(UNIT_BIN)
+	@OPENBLAS_NUM_THREADS=1 tests/run.sh $(UNIT_BIN)
+
+demo: all
+	@scripts/deps.sh install-data
+	@$(MAKE) --no-print-directory -f pipelines/fashion-mnist.mk PML_BIN=$(CURDIR)/bin
+
+torture: all
+	@tests/torture.sh
+
+hdr-check:
+	@mkdir -p build/hdr
+	@for h in $(HEADERS); do \
+		echo "#include \"$${h#include/}\"" > build/hdr/t.c; \
+		$(CC) $(ALL_CFLAGS) -fsyntax-only build/hdr/t.c || exit 1; \
+	done; echo "headers ok"
+
+install: all
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(INCDIR)/pml $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5
+	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCDIR)/pml
+	install -m 644 lib/libpml.a $(DESTDIR)$(LIBDIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
+		scripts/pml.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/pml.pc
+	if [ -f scripts/pml.bash-completion ]; then \
+		install -d -m 755 $(DESTDIR)$(COMPLETIONDIR) && \
+		install -m 644 scripts/pml.bash-completion $(DESTDIR)$(COMPLETIONDIR)/pml; fi
+
+clean:
+	rm -rf build bin lib/libpml.a
+
+.PHONY: all check demo torture hdr-check install clean FORCE
+.SECONDARY:

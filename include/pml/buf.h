@@ -1,0 +1,40 @@
+#ifndef PML_BUF_H
+#define PML_BUF_H
+/*
+ * struct pml_buf: a growable byte buffer, always NUL-terminated.
+ *
+ *     struct pml_buf b = PML_BUF_INIT;
+ *     pml_buf_addf(&b, "%d", 42);
+ *     ... use b.buf, b.len ...
+ *     pml_buf_release(&b);
+ *
+ * Any call that adds may move b.buf; never keep a pointer into it across one.
+ */
+#include <stddef.h>
+#include "pml/err.h"
+
+struct pml_buf {
+	char *buf;    /* NUL-terminated; points to a static "" until first growth */
+	size_t len;
+	size_t alloc;
+};
+
+extern char pml_buf_empty[];
+#define PML_BUF_INIT { pml_buf_empty, 0, 0 }
+
+void pml_buf_init(struct pml_buf *b, size_t hint);
+void pml_buf_release(struct pml_buf *b);
+void pml_buf_reset(struct pml_buf *b);                    /* len = 0, keeps memory */
+void pml_buf_grow(struct pml_buf *b, size_t extra);       /* room for extra more bytes */
+void pml_buf_add(struct pml_buf *b, const void *p, size_t n);
+void pml_buf_addch(struct pml_buf *b, int c);
+void pml_buf_addstr(struct pml_buf *b, const char *s);
+void pml_buf_addf(struct pml_buf *b, const char *fmt, ...) PML_PRINTF(2, 3);
+/* Append s as a JSON string literal (quotes and escapes included). */
+void pml_buf_add_json_str(struct pml_buf *b, const char *s, size_t len);
+/* Append a double as JSON: shortest "%.17g"-exact form, null if not finite. */
+void pml_buf_add_json_num(struct pml_buf *b, double v);
+/* Hand the buffer to the caller (free() it); b is reset to empty. */
+char *pml_buf_detach(struct pml_buf *b, size_t *len);
+
+#endif

@@ -1,0 +1,64 @@
+#ifndef PML_CLI_H
+#define PML_CLI_H
+/*
+ * What every tool's main() does the same way.
+ *
+ *     int main(int argc, char **argv)
+ *     {
+ *         pml_cli_init(argc, argv);      progname, SIGPIPE, C locale
+ *         ... getopt_long; --help: pml_cli_help(usage); --version: pml_cli_version()
+ *         ... work ...
+ *         return pml_cli_finish(status); checks that stdout was written
+ *     }
+ */
+#include <stdint.h>
+#include "pml/err.h"
+
+void pml_cli_init(int argc, char **argv);
+/* Flush and check stdout; a write error turns status into 1. */
+int pml_cli_finish(int status);
+
+/* Print usage text to stdout, exit 0. */
+_Noreturn void pml_cli_help(const char *usage);
+/* Print "PROG (pml) VERSION", exit 0. */
+_Noreturn void pml_cli_version(void);
+/* "PROG: MSG" then "try 'PROG --help'" on stderr; exit 2. */
+_Noreturn void pml_usage_error(const char *fmt, ...) PML_PRINTF(1, 2);
+/* For getopt's '?' case: getopt already printed the reason. */
+_Noreturn void pml_usage_hint(void);
+
+/*
+ * Strict number parsing for options: the whole string must be a number in
+ * [min, max] (finite for doubles). On failure they print a usage error
+ * naming the option and exit 2.
+ */
+long pml_opt_long(const char *opt, const char *s, long min, long max);
+double pml_opt_double(const char *opt, const char *s, double min, double max);
+uint64_t pml_opt_u64(const char *opt, const char *s);
+/* Non-exiting forms: 0 ok, -1 bad (no message). */
+int pml_parse_long(const char *s, long *out);
+int pml_parse_double(const char *s, double *out);
+
+/* The command line as one string, for provenance and model metadata. */
+const char *pml_cli_cmdline(void);
+int pml_cli_argc(void);
+char **pml_cli_argv(void);
+
+/*
+ * Progress on stderr, only when stderr is a terminal and not quiet.
+ * pml_progress_tick() is cheap; it redraws at most 10 times a second.
+ */
+struct pml_progress {
+	int on;
+	const char *what;
+	uint64_t total;     /* 0 if unknown */
+	double last;
+};
+void pml_progress_init(struct pml_progress *p, const char *what, uint64_t total, int quiet);
+void pml_progress_tick(struct pml_progress *p, uint64_t done);
+void pml_progress_done(struct pml_progress *p);
+
+/* Monotonic seconds. */
+double pml_now(void);
+
+#endif

@@ -1,0 +1,171 @@
+/* buf.c: growable NUL-terminated byte buffers. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pml/alloc.h"
+#include "pml/buf.h"
+
+char pml_buf_empty[1];
+
+void
+pml_buf_init(struct pml_buf *b, size_t hint)
+{
+	b->buf = pml_buf_empty;
+	b->len = 0;
+	b->alloc = 0;
+	if (hint)
+		pml_buf_grow(b, hint);
+}
+
+void
+pml_buf_release(struct pml_buf *b)
+{
+	if (b->alloc)
+		free(b->buf);
+	pml_buf_init(b, 0);
+}
+
+void
+pml_buf_reset(struct pml_buf *b)
+{
+	b->len = 0;
+	if (b->alloc)
+		b->buf[0] = '\0';
+}
+
+void
+pml_buf_grow(struct pml_buf *b, size_t extra)
+{
+	size_t want, n;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		pml_die("out of memory (buffer of %zu bytes)", b->len);
+	want = b->len + extra + 1;
+	if (want <= b->alloc)
+		return;
+	n = b->alloc ? b->alloc : 64;
+	while (n < want)
+		n = n > SIZE_MAX / 2 ? want : n * 2;
+	if (!b->alloc) {
+		b->buf = pml_xmalloc(n);
+		b->buf[0] = '\0';
+	} else {
+		b->buf = pml_xrealloc(b->buf, n);
+	}
+	b->alloc = n;
+}
+
+void
+pml_buf_add(struct pml_buf *b, const void *p, size_t n)
+{
+	if (!n)
+		return;
+	pml_buf_grow(b, n);
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+	b->buf[b->len] = '\0';
+}
+
+void
+pml_buf_addch(struct pml_buf *b, int c)
+{
+	pml_buf_grow(b, 1);
+	b->buf[b->len++] = (char)c;
+	b->buf[b->len] = '\0';
+}
+
+void
+pml_buf_addstr(struct pml_buf *b, const char *s)
+{
+	pml_buf_add(b, s, strlen(s));
+}
+
+void
+pml_buf_addf(struct pml_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	pml_buf_grow(b, 64);
+	va_start(ap, fmt);
+	n = vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		PML_BUG("vsnprintf failed");
+	if ((size_t)n >= b->alloc - b->len) {
+		pml_buf_grow(b, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += (size_t)n;
+}
+
+void
+pml_buf_add_json_str(struct pml_buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	pml_buf_grow(b, len + 2);
+	pml_buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': pml_buf_add(b, "\\\"", 2); break;
+		case '\\': pml_buf_add(b, "\\\\", 2); break;
+		case '\n': pml_buf_add(b, "\\n", 2); break;
+		case '\r': pml_buf_add(b, "\\r", 2); break;
+		case '\t': pml_buf_add(b, "\\t", 2); break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+				pml_buf_add(b, u, 6);
+			} else {
+				pml_buf_addch(b, c);
+			}
+		}
+	}
+	pml_buf_addch(b, '"');
+}
+
+void
+pml_buf_add_json_num(struct pml_buf *b, double v)
+{
+	char tmp[40];
+	int prec;
+
+	if (!isfinite(v)) {
+		pml_buf_add(b, "null", 4);
+		return;
+	}
+	if (v == 0) {
+		pml_buf_addch(b, '0');
+		return;
+	}
+	/* Shortest precision that reads back to the same double. */
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		if (strtod(tmp, NULL) == v)
+			break;
+	}
+	pml_buf_addstr(b, tmp);
+}
+
+char *
+pml_buf_detach(struct pml_buf *b, size_t *len)
+{
+	char *p;
+
+	if (!b->alloc)
+		pml_buf_grow(b, 0);
+	p = b->buf;
+	if (len)
+		*len = b->len;
+	pml_buf_init(b, 0);
+	return p;
+}

@@ -1,0 +1,224 @@
+/* cli.c: what every tool's main() does the same way. */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pml/buf.h"
+#include "pml/cli.h"
+#include "pml/err.h"
+
+static struct pml_buf cmdline = PML_BUF_INIT;
+static int saved_argc;
+static char **saved_argv;
+
+void
+pml_cli_init(int argc, char **argv)
+{
+	int i;
+
+	pml_set_progname(argc > 0 ? argv[0] : NULL);
+	signal(SIGPIPE, SIG_DFL);
+	setlocale(LC_ALL, "C");
+	saved_argc = argc;
+	saved_argv = argv;
+	pml_buf_reset(&cmdline);
+	pml_buf_addstr(&cmdline, pml_progname);
+	for (i = 1; i < argc; i++) {
+		pml_buf_addch(&cmdline, ' ');
+		pml_buf_addstr(&cmdline, argv[i]);
+	}
+}
+
+const char *
+pml_cli_cmdline(void)
+{
+	return cmdline.buf;
+}
+
+int
+pml_cli_argc(void)
+{
+	return saved_argc;
+}
+
+char **
+pml_cli_argv(void)
+{
+	return saved_argv;
+}
+
+int
+pml_cli_finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno == EPIPE) {
+			signal(SIGPIPE, SIG_DFL);
+			raise(SIGPIPE);
+		}
+		pml_error_errno("write error on stdout");
+		return PML_EXIT_FAIL;
+	}
+	return status;
+}
+
+void
+pml_cli_help(const char *usage)
+{
+	fputs(usage, stdout);
+	exit(pml_cli_finish(PML_EXIT_OK));
+}
+
+void
+pml_cli_version(void)
+{
+	printf("%s (pml) %s\n", pml_progname, PML_VERSION);
+	exit(pml_cli_finish(PML_EXIT_OK));
+}
+
+void
+pml_usage_error(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\ntry '%s --help'\n", pml_progname, msg, pml_progname);
+	exit(PML_EXIT_USAGE);
+}
+
+void
+pml_usage_hint(void)
+{
+	fprintf(stderr, "try '%s --help'\n", pml_progname);
+	exit(PML_EXIT_USAGE);
+}
+
+int
+pml_parse_long(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+pml_parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+	const char *p;
+
+	if (!s || !*s)
+		return -1;
+	/* Decimal only: refuse hex floats, inf and nan spellings. */
+	for (p = s; *p; p++)
+		if (!strchr("0123456789+-.eE", *p))
+			return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || end == s || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+long
+pml_opt_long(const char *opt, const char *s, long min, long max)
+{
+	long v;
+
+	if (pml_parse_long(s, &v) < 0)
+		pml_usage_error("option '%s': '%s' is not an integer", opt, s);
+	if (v < min || v > max)
+		pml_usage_error("option '%s': %ld is out of range [%ld, %ld]", opt, v, min, max);
+	return v;
+}
+
+double
+pml_opt_double(const char *opt, const char *s, double min, double max)
+{
+	double v;
+
+	if (pml_parse_double(s, &v) < 0)
+		pml_usage_error("option '%s': '%s' is not a finite number", opt, s);
+	if (v < min || v > max)
+		pml_usage_error("option '%s': %g is out of range [%g, %g]", opt, v, min, max);
+	return v;
+}
+
+uint64_t
+pml_opt_u64(const char *opt, const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	if (!s || !*s || *s == '-' || *s == '+')
+		pml_usage_error("option '%s': '%s' is not a non-negative integer", opt, s ? s : "");
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		pml_usage_error("option '%s': '%s' is not a non-negative integer", opt, s);
+	return (uint64_t)v;
+}
+
+double
+pml_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+void
+pml_progress_init(struct pml_progress *p, const char *what, uint64_t total, int quiet)
+{
+	p->on = !quiet && isatty(STDERR_FILENO);
+	p->what = what;
+	p->total = total;
+	p->last = 0;
+}
+
+void
+pml_progress_tick(struct pml_progress *p, uint64_t done)
+{
+	double now;
+
+	if (!p->on)
+		return;
+	now = pml_now();
+	if (now - p->last < 0.1)
+		return;
+	p->last = now;
+	if (p->total)
+		fprintf(stderr, "\r%s: %s: %llu/%llu (%.0f%%)", pml_progname, p->what,
+			(unsigned long long)done, (unsigned long long)p->total,
+			100.0 * (double)done / (double)p->total);
+	else
+		fprintf(stderr, "\r%s: %s: %llu", pml_progname, p->what, (unsigned long long)done);
+}
+
+void
+pml_progress_done(struct pml_progress *p)
+{
+	if (p->on && p->last > 0)
+		fputs("\r\033[K", stderr);
+	p->on = 0;
+}

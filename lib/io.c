@@ -1,0 +1,390 @@
+/* io.c: block input (plain or gzip), buffered output, atomic files. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "pml/alloc.h"
+#include "pml/buf.h"
+#include "pml/err.h"
+#include "pml/io.h"
+
+#define MAX_IO_SIZE (8 * 1024 * 1024)
+
+/* Temporary files to remove at exit or on a fatal signal. */
+#define MAX_TMP 16
+static char *tmp_paths[MAX_TMP];
+static volatile sig_atomic_t tmp_installed;
+
+static void
+tmp_cleanup(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_TMP; i++)
+		if (tmp_paths[i])
+			unlink(tmp_paths[i]);
+}
+
+static void
+tmp_signal(int sig)
+{
+	tmp_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+pml_tmp_register(const char *path)
+{
+	int i;
+
+	if (!tmp_installed) {
+		tmp_installed = 1;
+		atexit(tmp_cleanup);
+		signal(SIGINT, tmp_signal);
+		signal(SIGHUP, tmp_signal);
+		signal(SIGTERM, tmp_signal);
+		signal(SIGQUIT, tmp_signal);
+	}
+	for (i = 0; i < MAX_TMP; i++)
+		if (!tmp_paths[i]) {
+			tmp_paths[i] = pml_xstrdup(path);
+			return;
+		}
+	pml_die("too many temporary files open");
+}
+
+void
+pml_tmp_forget(const char *path)
+{
+	int i;
+
+	for (i = 0; i < MAX_TMP; i++)
+		if (tmp_paths[i] && !strcmp(tmp_paths[i], path)) {
+			char *p = tmp_paths[i];
+			tmp_paths[i] = NULL;
+			free(p);
+			return;
+		}
+}
+
+/* A write that failed with EPIPE: end quietly as if killed by SIGPIPE. */
+static void
+check_pipe(int err)
+{
+	if (err == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		_exit(141);
+	}
+}
+
+int
+pml_write_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, c, n > MAX_IO_SIZE ? MAX_IO_SIZE : n);
+		if (w < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -1;
+		}
+		if (w == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* ---- input ---- */
+
+int
+pml_in_open(struct pml_in *in, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	memset(in, 0, sizeof(*in));
+	if (!path || !strcmp(path, "-")) {
+		in->name = "stdin";
+		fd = dup(STDIN_FILENO);
+		if (fd < 0)
+			return pml_error_errno("stdin");
+	} else {
+		in->name = path;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return pml_error_errno("cannot open '%s'", path);
+		if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+			close(fd);
+			return pml_error("cannot read '%s': Is a directory", path);
+		}
+	}
+	in->fd = fd;
+	in->gz = gzdopen(fd, "rb");
+	if (!in->gz) {
+		close(fd);
+		return pml_error("cannot open '%s': out of memory", in->name);
+	}
+	gzbuffer(in->gz, 256 * 1024);
+	return 0;
+}
+
+ssize_t
+pml_in_read(struct pml_in *in, void *buf, size_t n)
+{
+	int r, zerr;
+	const char *msg;
+
+	if (in->eof || !n)
+		return 0;
+	if (n > INT_MAX / 2)
+		n = INT_MAX / 2;
+	errno = 0;
+	r = gzread(in->gz, buf, (unsigned)n);
+	if (r < 0) {
+		msg = gzerror(in->gz, &zerr);
+		if (zerr == Z_ERRNO)
+			return pml_error_errno("%s: read error", in->name);
+		return pml_error("%s: %s", in->name, msg ? msg : "read error");
+	}
+	if (r == 0) {
+		msg = gzerror(in->gz, &zerr);
+		if (zerr != Z_OK && zerr != Z_STREAM_END) {
+			if (zerr == Z_ERRNO)
+				return pml_error_errno("%s: read error", in->name);
+			return pml_error("%s: %s", in->name, msg);
+		}
+		in->eof = 1;
+	}
+	in->offset += (unsigned)r;
+	return r;
+}
+
+int
+pml_in_read_exact(struct pml_in *in, void *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = pml_in_read(in, (char *)buf + got, n - got);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return got == 0 ? 0 : -1;
+		got += (size_t)r;
+	}
+	return 1;
+}
+
+void
+pml_in_close(struct pml_in *in)
+{
+	if (in->gz)
+		gzclose(in->gz);
+	in->gz = NULL;
+}
+
+/* ---- output ---- */
+
+int
+pml_out_open(struct pml_out *o, const char *path)
+{
+	struct pml_buf tmp = PML_BUF_INIT;
+	const char *slash, *base;
+	mode_t mask;
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	o->buf = pml_xmalloc(PML_OUT_BUFSIZE);
+	if (!path || !strcmp(path, "-")) {
+		o->name = "stdout";
+		o->fd = STDOUT_FILENO;
+		o->is_stdout = 1;
+		return 0;
+	}
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	if (!*base) {
+		free(o->buf);
+		o->buf = NULL;
+		return pml_error("cannot write '%s': not a file name", path);
+	}
+	if (slash)
+		pml_buf_add(&tmp, path, (size_t)(base - path));
+	pml_buf_addf(&tmp, ".%s.XXXXXX", base);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		pml_error_errno("cannot create '%s'", path);
+		pml_buf_release(&tmp);
+		free(o->buf);
+		o->buf = NULL;
+		return -1;
+	}
+	pml_tmp_register(tmp.buf);
+	mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);
+	o->fd = fd;
+	o->path = pml_xstrdup(path);
+	o->tmp = pml_buf_detach(&tmp, NULL);
+	o->name = o->path;
+	return 0;
+}
+
+static int
+out_drain(struct pml_out *o)
+{
+	if (o->err || !o->len) {
+		o->len = 0;
+		return o->err ? -1 : 0;
+	}
+	if (pml_write_all(o->fd, o->buf, o->len) < 0) {
+		o->err = errno;
+		check_pipe(o->err);
+	}
+	o->len = 0;
+	return o->err ? -1 : 0;
+}
+
+int
+pml_out_write(struct pml_out *o, const void *p, size_t n)
+{
+	if (o->err)
+		return -1;
+	o->written += n;
+	if (o->len + n > PML_OUT_BUFSIZE) {
+		if (out_drain(o) < 0)
+			return -1;
+		if (n >= PML_OUT_BUFSIZE) {
+			if (pml_write_all(o->fd, p, n) < 0) {
+				o->err = errno;
+				check_pipe(o->err);
+				return -1;
+			}
+			return 0;
+		}
+	}
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+	return 0;
+}
+
+int
+pml_out_printf(struct pml_out *o, const char *fmt, ...)
+{
+	char small[512];
+	struct pml_buf big = PML_BUF_INIT;
+	va_list ap;
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < sizeof(small))
+		return pml_out_write(o, small, (size_t)n);
+	pml_buf_grow(&big, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(big.buf, big.alloc, fmt, ap);
+	va_end(ap);
+	rc = pml_out_write(o, big.buf, (size_t)n);
+	pml_buf_release(&big);
+	return rc;
+}
+
+int
+pml_out_flush(struct pml_out *o)
+{
+	return out_drain(o);
+}
+
+static void
+fsync_dir(const char *path)
+{
+	char *dir = pml_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+int
+pml_out_close(struct pml_out *o)
+{
+	int rc = 0;
+
+	if (!o->buf)
+		return 0;
+	out_drain(o);
+	if (o->is_stdout) {
+		if (o->err) {
+			errno = o->err;
+			rc = pml_error_errno("write error on stdout");
+		}
+	} else {
+		if (!o->err && fsync(o->fd) < 0 && errno != EINVAL)
+			o->err = errno;
+		if (close(o->fd) < 0 && !o->err)
+			o->err = errno;
+		if (o->err) {
+			errno = o->err;
+			rc = pml_error_errno("cannot write '%s'", o->path);
+			unlink(o->tmp);
+		} else if (rename(o->tmp, o->path) < 0) {
+			rc = pml_error_errno("cannot rename into '%s'", o->path);
+			unlink(o->tmp);
+		} else {
+			fsync_dir(o->path);
+		}
+		pml_tmp_forget(o->tmp);
+		free(o->tmp);
+		free(o->path);
+		o->tmp = o->path = NULL;
+	}
+	free(o->buf);
+	o->buf = NULL;
+	return rc;
+}
+
+void
+pml_out_abort(struct pml_out *o)
+{
+	if (!o->buf)
+		return;
+	if (!o->is_stdout) {
+		close(o->fd);
+		unlink(o->tmp);
+		pml_tmp_forget(o->tmp);
+		free(o->tmp);
+		free(o->path);
+		o->tmp = o->path = NULL;
+	}
+	free(o->buf);
+	o->buf = NULL;
+}

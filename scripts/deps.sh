@@ -1,0 +1,36 @@
+#!/bin/sh
+# deps.sh check|install|install-data: find, or install as root on Debian, what pml needs.
+set -u
+BUILD_PKGS="build-essential pkg-config libopenblas-dev libcsv-dev libmsgpack-dev libjansson-dev zlib1g-dev"
+DATA_PKGS="dataset-fashion-mnist"
+
+have_build() {
+	command -v cc >/dev/null 2>&1 || return 1
+	command -v pkg-config >/dev/null 2>&1 || return 1
+	pkg-config --exists openblas msgpack jansson zlib 2>/dev/null || return 1
+	[ -f /usr/include/csv.h ] || return 1
+	return 0
+}
+have_data() {
+	[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]
+}
+apt_install() {
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+		echo "pml: missing packages; run as root: apt-get update && apt-get install -y $*" >&2
+		exit 1
+	fi
+	stamp=/var/lib/apt/periodic/pml-update-stamp
+	if [ ! -f "$stamp" ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get update >&2 || exit 1
+		mkdir -p "$(dirname "$stamp")" && touch "$stamp"
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" </dev/null >&2 || exit 1
+}
+case "${1:-check}" in
+check) have_build ;;
+install) have_build || apt_install $BUILD_PKGS ;;
+install-data) have_data || apt_install $DATA_PKGS ;;
+install-pkgs) shift; missing=""; for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+	[ -z "$missing" ] || apt_install $missing ;;
+*) echo "usage: deps.sh check|install|install-data|install-pkgs PKG..." >&2; exit 2 ;;
+esac

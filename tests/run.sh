@@ -1,0 +1,51 @@
+#!/bin/sh
+# run.sh UNIT_BIN...: run the unit test programs and the command-line tests,
+# count TAP lines, and end with "N passed, N failed".
+top=$(cd "$(dirname "$0")/.." && pwd)
+export PML_TOP="$top"
+export PATH="$top/bin:$PATH"
+export LC_ALL=C
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+log="$top/build/test.log"
+mkdir -p "$top/build"
+: > "$log"
+pass=0
+fail=0
+failed_names=""
+
+count() { # name, output file, exit status
+	p=$(grep -c '^ok ' "$2")
+	f=$(grep -c '^not ok ' "$2")
+	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $1 exited with status $3" >> "$2"
+	fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $1 ran no check" >> "$2"
+	fi
+	pass=$((pass + p))
+	fail=$((fail + f))
+	[ "$f" -gt 0 ] && failed_names="$failed_names $1"
+	printf '%-40s %4d passed, %d failed\n' "$1" "$p" "$f"
+	{ echo "=== $1"; cat "$2"; } >> "$log"
+	[ "$f" -gt 0 ] && grep '^not ok' "$2" | head -20
+	return 0
+}
+
+out=$(mktemp)
+for t in "$@"; do
+	name=$(basename "$t")
+	( cd "$top/build" && "$t" ) > "$out" 2>&1 < /dev/null
+	count "$name" "$out" $?
+done
+for t in "$top"/tests/cli/t[0-9]*.sh; do
+	[ -f "$t" ] || continue
+	name=$(basename "$t")
+	sh "$t" > "$out" 2>&1 < /dev/null
+	count "$name" "$out" $?
+done
+rm -f "$out"
+[ -n "$failed_names" ] && echo "failed:$failed_names (details in build/test.log)"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
