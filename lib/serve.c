@@ -10,8 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "pml/alloc.h"
 #include "pml/cli.h"
 #include "pml/err.h"
@@ -187,6 +185,9 @@ struct srv {
 	/* records */
 	struct pml_value *vals;     /* one per input column */
 	unsigned char **scratch;    /* vec bytes per input column (json, csv) */
+	struct pml_buf *strs;       /* str values per input column (json) */
+	unsigned char *seen;        /* json: columns seen in this object */
+	struct pml_buf key;
 	char *header_err;           /* csv/msgpack: every record fails with this */
 	int have_header;
 	/* csv */
@@ -612,164 +613,605 @@ short_text(char *dst, size_t cap, const char *p, size_t n)
 
 /* ---- json lines ---- */
 
-static const char *
-json_kind(const json_t *v)
+/*
+ * A JSON parser for one object per line, written for speed: values of the
+ * model's columns are converted while parsing (a vec's array straight into
+ * its bytes), other keys are checked and skipped. RFC 8259 syntax, UTF-8
+ * checked, duplicate keys refused, nesting at most JSON_MAX_DEPTH.
+ */
+#define JSON_MAX_DEPTH 64
+
+struct jp {
+	const char *start, *p, *end;
+	char err[160];          /* syntax error */
+};
+
+static int
+jp_fail(struct jp *j, const char *what)
 {
-	switch (json_typeof(v)) {
-	case JSON_OBJECT: return "object";
-	case JSON_ARRAY: return "array";
-	case JSON_STRING: return "str";
-	case JSON_INTEGER: return "int";
-	case JSON_REAL: return "float";
-	case JSON_TRUE:
-	case JSON_FALSE: return "bool";
-	case JSON_NULL: return "null";
-	}
-	return "?";
+	if (!j->err[0])
+		snprintf(j->err, sizeof(j->err), "invalid JSON at column %zu: %s",
+			 (size_t)(j->p - j->start) + 1, what);
+	return -1;
 }
 
-/* Convert v for column c into *out. 0, or -1 with a reason in why. */
-static int
-json_value(struct srv *s, size_t j, const json_t *v, char *why, size_t why_len)
+static void
+jp_ws(struct jp *j)
 {
-	const struct pml_column *c = &s->e->input->col[j];
-	struct pml_value *out = &s->vals[j];
-	char tb[64];
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+		j->p++;
+}
 
-	if (json_is_null(v)) {
-		out->kind = PML_NIL;
+static const char *
+jp_kind(const struct jp *j)
+{
+	if (j->p >= j->end)
+		return "nothing";
+	switch (*j->p) {
+	case '"': return "str";
+	case '[': return "array";
+	case '{': return "object";
+	case 't':
+	case 'f': return "bool";
+	case 'n': return "null";
+	default: return "number";
+	}
+}
+
+static int
+jp_lit(struct jp *j, const char *lit, size_t n)
+{
+	if ((size_t)(j->end - j->p) < n || memcmp(j->p, lit, n))
+		return jp_fail(j, "unexpected token");
+	j->p += n;
+	return 0;
+}
+
+static void
+utf8_put(struct pml_buf *b, unsigned long cp)
+{
+	if (cp < 0x80) {
+		pml_buf_addch(b, (int)cp);
+	} else if (cp < 0x800) {
+		pml_buf_addch(b, (int)(0xc0 | (cp >> 6)));
+		pml_buf_addch(b, (int)(0x80 | (cp & 0x3f)));
+	} else if (cp < 0x10000) {
+		pml_buf_addch(b, (int)(0xe0 | (cp >> 12)));
+		pml_buf_addch(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		pml_buf_addch(b, (int)(0x80 | (cp & 0x3f)));
+	} else {
+		pml_buf_addch(b, (int)(0xf0 | (cp >> 18)));
+		pml_buf_addch(b, (int)(0x80 | ((cp >> 12) & 0x3f)));
+		pml_buf_addch(b, (int)(0x80 | ((cp >> 6) & 0x3f)));
+		pml_buf_addch(b, (int)(0x80 | (cp & 0x3f)));
+	}
+}
+
+/* Length of a valid UTF-8 sequence at p (its first byte >= 0x80), or 0. */
+static size_t
+utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	size_t n, k;
+	unsigned long cp;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, cp = p[0] & 0x07;
+	else
 		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (k = 1; k < n; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+static int
+hex4(const char *p, unsigned long *v)
+{
+	int k;
+
+	*v = 0;
+	for (k = 0; k < 4; k++) {
+		int c = p[k], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return -1;
+		*v = (*v << 4) | (unsigned long)d;
+	}
+	return 0;
+}
+
+/* A string at p (on its quote); unescaped into out (reset first) if out is not NULL. */
+static int
+jp_string(struct jp *j, struct pml_buf *out)
+{
+	const char *run;
+
+	if (out)
+		pml_buf_reset(out);
+	j->p++;
+	for (;;) {
+		run = j->p;
+		while (j->p < j->end && *j->p != '"' && *j->p != '\\' && (unsigned char)*j->p >= 0x20 &&
+		       (unsigned char)*j->p < 0x80)
+			j->p++;
+		if (out && j->p > run)
+			pml_buf_add(out, run, (size_t)(j->p - run));
+		if (j->p >= j->end)
+			return jp_fail(j, "unterminated string");
+		if (*j->p == '"') {
+			j->p++;
+			return 0;
+		}
+		if ((unsigned char)*j->p < 0x20)
+			return jp_fail(j, "control character in a string");
+		if ((unsigned char)*j->p >= 0x80) {
+			size_t n = utf8_len((const unsigned char *)j->p, (const unsigned char *)j->end);
+			if (!n)
+				return jp_fail(j, "invalid UTF-8");
+			if (out)
+				pml_buf_add(out, j->p, n);
+			j->p += n;
+			continue;
+		}
+		/* an escape */
+		if (j->end - j->p < 2)
+			return jp_fail(j, "unterminated string");
+		j->p++;
+		switch (*j->p) {
+		case '"': case '\\': case '/':
+			if (out)
+				pml_buf_addch(out, *j->p);
+			j->p++;
+			break;
+		case 'b': if (out) pml_buf_addch(out, '\b'); j->p++; break;
+		case 'f': if (out) pml_buf_addch(out, '\f'); j->p++; break;
+		case 'n': if (out) pml_buf_addch(out, '\n'); j->p++; break;
+		case 'r': if (out) pml_buf_addch(out, '\r'); j->p++; break;
+		case 't': if (out) pml_buf_addch(out, '\t'); j->p++; break;
+		case 'u': {
+			unsigned long cp, lo;
+			if (j->end - j->p < 5 || hex4(j->p + 1, &cp) < 0)
+				return jp_fail(j, "bad \\u escape");
+			j->p += 5;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u' || hex4(j->p + 2, &lo) < 0 ||
+				    lo < 0xdc00 || lo > 0xdfff)
+					return jp_fail(j, "unpaired surrogate in a \\u escape");
+				j->p += 6;
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+				return jp_fail(j, "unpaired surrogate in a \\u escape");
+			}
+			if (out)
+				utf8_put(out, cp);
+			break;
+		}
+		default:
+			return jp_fail(j, "bad escape in a string");
+		}
+	}
+}
+
+/*
+ * A number at p. *is_int tells whether it had no fraction and no exponent;
+ * *i holds it then if it fits (else *is_int = 0); *d always holds it.
+ */
+static int
+jp_number(struct jp *j, int *is_int, int64_t *i, double *d)
+{
+	const char *s = j->p;
+	char tmp[128];
+	int neg = 0, nd = 0;
+	uint64_t v = 0;
+
+	*is_int = 1;
+	if (j->p < j->end && *j->p == '-') {
+		neg = 1;
+		j->p++;
+	}
+	if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+		return jp_fail(j, "unexpected token");
+	if (*j->p == '0') {
+		j->p++;
+		nd = 1;
+	} else {
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9') {
+			if (nd < 18)
+				v = v * 10 + (uint64_t)(*j->p - '0');
+			nd++;
+			j->p++;
+		}
+	}
+	if (j->p < j->end && *j->p == '.') {
+		*is_int = 0;
+		j->p++;
+		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+			return jp_fail(j, "bad number");
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	}
+	if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
+		*is_int = 0;
+		j->p++;
+		if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
+			j->p++;
+		if (j->p >= j->end || *j->p < '0' || *j->p > '9')
+			return jp_fail(j, "bad number");
+		while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
+			j->p++;
+	}
+	if (*is_int && nd <= 18) {
+		*i = neg ? -(int64_t)v : (int64_t)v;
+		*d = (double)*i;
+		return 0;
+	}
+	if ((size_t)(j->p - s) >= sizeof(tmp))
+		return jp_fail(j, "number too long");
+	memcpy(tmp, s, (size_t)(j->p - s));
+	tmp[j->p - s] = '\0';
+	*d = strtod(tmp, NULL);
+	if (*is_int) {
+		/* 19+ digits: exact only within int64 */
+		char *end;
+		long long ll;
+		errno = 0;
+		ll = strtoll(tmp, &end, 10);
+		if (errno)
+			*is_int = 0;
+		else
+			*i = ll;
+	}
+	return 0;
+}
+
+static int
+jp_skip(struct jp *j, int depth)
+{
+	int is_int;
+	int64_t i;
+	double d;
+
+	if (depth > JSON_MAX_DEPTH)
+		return jp_fail(j, "nested too deep");
+	jp_ws(j);
+	if (j->p >= j->end)
+		return jp_fail(j, "unexpected end of line");
+	switch (*j->p) {
+	case '"': return jp_string(j, NULL);
+	case 't': return jp_lit(j, "true", 4);
+	case 'f': return jp_lit(j, "false", 5);
+	case 'n': return jp_lit(j, "null", 4);
+	case '[':
+		j->p++;
+		jp_ws(j);
+		if (j->p < j->end && *j->p == ']') {
+			j->p++;
+			return 0;
+		}
+		for (;;) {
+			if (jp_skip(j, depth + 1) < 0)
+				return -1;
+			jp_ws(j);
+			if (j->p < j->end && *j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (j->p < j->end && *j->p == ']') {
+				j->p++;
+				return 0;
+			}
+			return jp_fail(j, "expected ',' or ']'");
+		}
+	case '{':
+		j->p++;
+		jp_ws(j);
+		if (j->p < j->end && *j->p == '}') {
+			j->p++;
+			return 0;
+		}
+		for (;;) {
+			jp_ws(j);
+			if (j->p >= j->end || *j->p != '"')
+				return jp_fail(j, "expected a key");
+			if (jp_string(j, NULL) < 0)
+				return -1;
+			jp_ws(j);
+			if (j->p >= j->end || *j->p != ':')
+				return jp_fail(j, "expected ':'");
+			j->p++;
+			if (jp_skip(j, depth + 1) < 0)
+				return -1;
+			jp_ws(j);
+			if (j->p < j->end && *j->p == ',') {
+				j->p++;
+				continue;
+			}
+			if (j->p < j->end && *j->p == '}') {
+				j->p++;
+				return 0;
+			}
+			return jp_fail(j, "expected ',' or '}'");
+		}
+	default:
+		return jp_number(j, &is_int, &i, &d);
+	}
+}
+
+/*
+ * The value at p for input column k. 0 ok; -1 syntax error (j->err);
+ * 1 a value of the wrong kind (why set; p is back at the value's start).
+ */
+static int
+jp_column(struct srv *s, struct jp *j, size_t k, char *why, size_t why_len)
+{
+	const struct pml_column *c = &s->e->input->col[k];
+	struct pml_value *v = &s->vals[k];
+	const char *at = j->p;
+	char tb[64];
+	int is_int;
+	int64_t i;
+	double d;
+
+	if (j->p >= j->end)
+		return jp_fail(j, "unexpected end of line");
+	if (*j->p == 'n') {
+		v->kind = PML_NIL;
+		return jp_lit(j, "null", 4);
 	}
 	switch (c->type) {
 	case PML_TYPE_BOOL:
-		if (!json_is_boolean(v))
-			goto mismatch;
-		out->kind = PML_BOOL;
-		out->u.b = json_is_true(v);
-		return 0;
-	case PML_TYPE_INT:
-		if (json_is_integer(v)) {
-			out->u.i = json_integer_value(v);
-		} else if (json_is_real(v) && json_real_value(v) == floor(json_real_value(v)) &&
-			   fabs(json_real_value(v)) < 9.2e18) {
-			out->u.i = (int64_t)json_real_value(v);
+		if (*j->p == 't') {
+			v->u.b = 1;
+			if (jp_lit(j, "true", 4) < 0)
+				return -1;
+		} else if (*j->p == 'f') {
+			v->u.b = 0;
+			if (jp_lit(j, "false", 5) < 0)
+				return -1;
 		} else {
 			goto mismatch;
 		}
-		out->kind = PML_INT;
+		v->kind = PML_BOOL;
 		return 0;
+	case PML_TYPE_INT:
 	case PML_TYPE_FLOAT:
-		if (!json_is_number(v))
+		if (*j->p != '-' && (*j->p < '0' || *j->p > '9'))
 			goto mismatch;
-		out->kind = PML_FLOAT;
-		out->u.f = json_number_value(v);
-		if (!isfinite(out->u.f)) {
-			snprintf(why, why_len, "column '%s': value is not finite", c->name);
+		if (jp_number(j, &is_int, &i, &d) < 0)
 			return -1;
+		if (c->type == PML_TYPE_FLOAT) {
+			if (!isfinite(d)) {
+				snprintf(why, why_len, "column '%s': value is not finite", c->name);
+				return 1;
+			}
+			v->kind = PML_FLOAT;
+			v->u.f = d;
+			return 0;
 		}
+		if (!is_int) {
+			if (d != floor(d) || fabs(d) >= 9.2e18) {
+				snprintf(why, why_len, "column '%s': expected int, got a fraction", c->name);
+				return 1;
+			}
+			i = (int64_t)d;
+		}
+		v->kind = PML_INT;
+		v->u.i = i;
 		return 0;
 	case PML_TYPE_STR:
-		if (!json_is_string(v))
+		if (*j->p != '"')
 			goto mismatch;
-		out->kind = PML_STR;
-		out->u.s.ptr = json_string_value(v);
-		out->u.s.len = json_string_length(v);
+		if (jp_string(j, &s->strs[k]) < 0)
+			return -1;
+		v->kind = PML_STR;
+		v->u.s.ptr = s->strs[k].buf;
+		v->u.s.len = s->strs[k].len;
 		return 0;
 	case PML_TYPE_VEC: {
-		unsigned char *dst = s->scratch[j];
-		size_t k;
-		if (!json_is_array(v))
+		unsigned char *dst = s->scratch[k];
+		size_t n = 0;
+		if (*j->p != '[')
 			goto mismatch;
-		if (json_array_size(v) != c->n_elem) {
-			snprintf(why, why_len, "column '%s': %zu elements, expected %zu", c->name,
-				 json_array_size(v), c->n_elem);
-			return -1;
-		}
-		for (k = 0; k < c->n_elem; k++) {
-			const json_t *x = json_array_get(v, k);
-			if (c->elem == PML_ELEM_U8) {
-				json_int_t i;
-				if (!json_is_integer(x) || (i = json_integer_value(x)) < 0 || i > 255) {
-					snprintf(why, why_len, "column '%s': element %zu: expected an integer "
-						 "0..255", c->name, k);
-					return -1;
+		j->p++;
+		jp_ws(j);
+		if (j->p < j->end && *j->p == ']') {
+			j->p++;
+		} else {
+			for (;;) {
+				jp_ws(j);
+				if (j->p >= j->end)
+					return jp_fail(j, "unexpected end of line");
+				if (*j->p != '-' && (*j->p < '0' || *j->p > '9')) {
+					if (jp_skip(j, 1) < 0)
+						return -1;
+					snprintf(why, why_len, "column '%s': element %zu: expected a number",
+						 c->name, n);
+					j->p = at;
+					return 1;
 				}
-				dst[k] = (unsigned char)i;
-			} else {
-				double d;
-				float f;
-				if (!json_is_number(x) || !isfinite(d = json_number_value(x)) ||
-				    fabs(d) > FLT_MAX) {
-					snprintf(why, why_len, "column '%s': element %zu: expected a finite "
-						 "number", c->name, k);
+				if (jp_number(j, &is_int, &i, &d) < 0)
 					return -1;
+				if (n < c->n_elem) {
+					if (c->elem == PML_ELEM_U8) {
+						if (!is_int || i < 0 || i > 255) {
+							snprintf(why, why_len, "column '%s': element %zu: expected "
+								 "an integer 0..255", c->name, n);
+							j->p = at;
+							return 1;
+						}
+						dst[n] = (unsigned char)i;
+					} else {
+						float f;
+						if (!isfinite(d) || fabs(d) > FLT_MAX) {
+							snprintf(why, why_len, "column '%s': element %zu: expected "
+								 "a finite number", c->name, n);
+							j->p = at;
+							return 1;
+						}
+						f = (float)d;
+						memcpy(dst + 4 * n, &f, 4);
+					}
 				}
-				f = (float)d;
-				memcpy(dst + 4 * k, &f, 4);
+				n++;
+				jp_ws(j);
+				if (j->p < j->end && *j->p == ',') {
+					j->p++;
+					continue;
+				}
+				if (j->p < j->end && *j->p == ']') {
+					j->p++;
+					break;
+				}
+				return jp_fail(j, "expected ',' or ']'");
 			}
 		}
-		out->kind = PML_VEC;
-		out->u.s.ptr = (const char *)dst;
-		out->u.s.len = c->n_elem * pml_elem_size(c->elem);
+		if (n != c->n_elem) {
+			snprintf(why, why_len, "column '%s': %zu elements, expected %zu", c->name, n, c->n_elem);
+			j->p = at;
+			return 1;
+		}
+		v->kind = PML_VEC;
+		v->u.s.ptr = (const char *)dst;
+		v->u.s.len = c->n_elem * pml_elem_size(c->elem);
 		return 0;
 	}
 	}
 mismatch:
 	snprintf(why, why_len, "column '%s': expected %s, got %s", c->name,
-		 pml_column_type_str(c, tb, sizeof(tb)), json_kind(v));
-	return -1;
+		 pml_column_type_str(c, tb, sizeof(tb)), jp_kind(j));
+	return 1;
 }
 
 static void
 json_line(struct srv *s, const char *p, size_t n)
 {
 	const struct pml_schema *in = s->e->input;
-	struct entry *en;
-	json_error_t jerr;
-	json_t *obj;
-	char why[512];
-	size_t j;
+	struct entry *en = new_entry(s);
+	struct jp j;
+	char why[512], first[512];
+	size_t k;
+	int bad = 0;
 
-	en = new_entry(s);
-	obj = json_loadb(p, n, JSON_REJECT_DUPLICATES, &jerr);
-	if (!obj) {
-		entry_error(s, en, "invalid JSON at column %d: %s", jerr.column, jerr.text);
-		return;
-	}
-	if (!json_is_object(obj)) {
-		entry_error(s, en, "expected a JSON object, got %s", json_kind(obj));
-		json_decref(obj);
-		return;
-	}
-	if (s->o->id) {
-		json_t *id = json_object_get(obj, s->o->id);
-		if (id) {
-			char *t = json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT);
-			if (t) {
-				entry_id_text(s, en, t, strlen(t));
-				free(t);
-			}
-		}
-	}
-	for (j = 0; j < in->n_col; j++) {
-		json_t *v = json_object_get(obj, in->col[j].name);
-		if (!v) {
-			if (required(&in->col[j])) {
-				entry_error(s, en, "column '%s': missing", in->col[j].name);
-				json_decref(obj);
+	j.start = j.p = p;
+	j.end = p + n;
+	j.err[0] = '\0';
+	first[0] = '\0';
+	memset(s->seen, 0, in->n_col);
+	jp_ws(&j);
+	if (j.p >= j.end || *j.p != '{') {
+		if (j.p < j.end && jp_skip(&j, 0) == 0) {
+			jp_ws(&j);
+			if (j.p == j.end) {
+				j.p = j.start;
+				jp_ws(&j);
+				entry_error(s, en, "expected a JSON object, got %s", jp_kind(&j));
 				return;
 			}
-			s->vals[j].kind = PML_NIL;
-			continue;
+			jp_fail(&j, "unexpected text after the value");
 		}
-		if (json_value(s, j, v, why, sizeof(why)) < 0) {
-			entry_error(s, en, "%s", why);
-			json_decref(obj);
-			return;
+		jp_fail(&j, "expected a JSON object");
+		entry_error(s, en, "%s", j.err);
+		return;
+	}
+	j.p++;
+	jp_ws(&j);
+	if (j.p < j.end && *j.p == '}') {
+		j.p++;
+	} else {
+		for (;;) {
+			const char *vstart;
+			int ci = -1, rc;
+			jp_ws(&j);
+			if (j.p >= j.end || *j.p != '"') {
+				jp_fail(&j, "expected a key");
+				goto syntax;
+			}
+			if (jp_string(&j, &s->key) < 0)
+				goto syntax;
+			jp_ws(&j);
+			if (j.p >= j.end || *j.p != ':') {
+				jp_fail(&j, "expected ':'");
+				goto syntax;
+			}
+			j.p++;
+			jp_ws(&j);
+			vstart = j.p;
+			for (k = 0; k < in->n_col; k++)
+				if (!strcmp(in->col[k].name, s->key.buf) && strlen(s->key.buf) == s->key.len) {
+					ci = (int)k;
+					break;
+				}
+			if (ci >= 0) {
+				if (s->seen[ci]) {
+					jp_fail(&j, "duplicate key");
+					goto syntax;
+				}
+				s->seen[ci] = 1;
+				rc = jp_column(s, &j, (size_t)ci, why, sizeof(why));
+				if (rc < 0)
+					goto syntax;
+				if (rc > 0) {
+					if (!bad)
+						snprintf(first, sizeof(first), "%s", why);
+					bad = 1;
+					j.p = vstart;
+					if (jp_skip(&j, 1) < 0)
+						goto syntax;
+				}
+			} else if (jp_skip(&j, 1) < 0) {
+				goto syntax;
+			}
+			if (s->o->id && !strcmp(s->key.buf, s->o->id) && !en->has_id)
+				entry_id_text(s, en, vstart, (size_t)(j.p - vstart));
+			jp_ws(&j);
+			if (j.p < j.end && *j.p == ',') {
+				j.p++;
+				continue;
+			}
+			if (j.p < j.end && *j.p == '}') {
+				j.p++;
+				break;
+			}
+			jp_fail(&j, "expected ',' or '}'");
+			goto syntax;
 		}
 	}
+	jp_ws(&j);
+	if (j.p != j.end) {
+		jp_fail(&j, "unexpected text after the object");
+		goto syntax;
+	}
+	if (bad) {
+		entry_error(s, en, "%s", first);
+		return;
+	}
+	for (k = 0; k < in->n_col; k++)
+		if (!s->seen[k]) {
+			if (required(&in->col[k])) {
+				entry_error(s, en, "column '%s': missing", in->col[k].name);
+				return;
+			}
+			s->vals[k].kind = PML_NIL;
+		}
 	entry_add(s, en);
-	json_decref(obj);
+	return;
+syntax:
+	entry_error(s, en, "%s", j.err);
 }
 
 /* ---- csv lines ---- */
@@ -1568,6 +2010,11 @@ srv_init(struct srv *s, struct pml_serve_engine *e, const struct pml_serve_opts 
 	s->ent = pml_xcalloc(s->max_batch, sizeof(*s->ent));
 	s->vals = pml_xcalloc(n, sizeof(*s->vals));
 	s->scratch = pml_xcalloc(n, sizeof(*s->scratch));
+	s->strs = pml_xcalloc(n, sizeof(*s->strs));
+	s->seen = pml_xcalloc(n, 1);
+	for (j = 0; j < n; j++)
+		pml_buf_init(&s->strs[j], 0);
+	pml_buf_init(&s->key, 0);
 	s->field_of = pml_xcalloc(n, sizeof(*s->field_of));
 	s->elem_field = pml_xcalloc(n, sizeof(*s->elem_field));
 	for (j = 0; j < in->n_col; j++)
@@ -1596,7 +2043,11 @@ srv_release(struct srv *s)
 	for (j = 0; j < s->e->input->n_col; j++) {
 		free(s->scratch[j]);
 		free(s->elem_field[j]);
+		pml_buf_release(&s->strs[j]);
 	}
+	free(s->strs);
+	free(s->seen);
+	pml_buf_release(&s->key);
 	free(s->scratch);
 	free(s->elem_field);
 	free(s->field_of);

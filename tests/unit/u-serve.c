@@ -183,7 +183,7 @@ test_json(void)
 		"{\"x\":-2,\"name\":\"b\",\"img\":[0,0,0],\"id\":\"r8\"}";
 	const char *want =
 		"{\"class\":\"neg\",\"index\":0,\"probs\":[0.5,0.5]}\n"
-		"{\"error\":\"record 2: invalid JSON at column 14: unexpected token near end of file\"}\n"
+		"{\"error\":\"record 2: invalid JSON at column 15: unexpected end of line\"}\n"
 		"{\"error\":\"record 3: column 'x': missing\"}\n"
 		"{\"error\":\"record 4: column 'x': expected float, got str\"}\n"
 		"{\"error\":\"record 5: column 'name': category 'bad' unseen at fit time\"}\n"
@@ -201,6 +201,59 @@ test_json(void)
 	T_EQ_INT(st.requests, 8, "json: 8 requests counted");
 	T_EQ_INT(st.errors, 6, "json: 6 errors counted");
 	free(got);
+}
+
+static void
+test_json_cases(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "{\"x\":1,\"name\":\"a\\u00e9\\ud83d\\ude00\\n\",\"img\":[1,2,3],\"o\":{\"a\":[1,{\"b\":null}]},\"label\":null}",
+		  "{\"class\":\"pos\",\"index\":1,\"probs\":[0.257309437,0.742690563]}" },
+		{ " { \"x\" : 1.5e0 , \"name\" : \"a\" , \"img\" : [ 1 , 2 , 3 ] } ",
+		  "{\"class\":\"pos\",\"index\":1,\"probs\":[0.173646629,0.826353371]}" },
+		{ "{\"x\":1,\"x\":2,\"name\":\"a\",\"img\":[1,2,3]}",
+		  "{\"error\":\"record 1: invalid JSON at column 12: duplicate key\"}" },
+		{ "{\"x\":1,\"name\":\"a\",\"img\":[1,2,3]} x",
+		  "{\"error\":\"record 1: invalid JSON at column 34: unexpected text after the object\"}" },
+		{ "{\"x\":1,\"name\":\"\xff\",\"img\":[1,2,3]}",
+		  "{\"error\":\"record 1: invalid JSON at column 16: invalid UTF-8\"}" },
+		{ "{\"x\":01,\"name\":\"a\",\"img\":[1,2,3]}",
+		  "{\"error\":\"record 1: invalid JSON at column 7: expected ',' or '}'\"}" },
+		{ "{\"x\":1,\"name\":\"a\",\"img\":[1,2.5,3]}",
+		  "{\"error\":\"record 1: column 'img': element 1: expected an integer 0..255\"}" },
+		{ "{\"x\":1,\"name\":\"a\",\"img\":[1,2]}",
+		  "{\"error\":\"record 1: column 'img': 2 elements, expected 3\"}" },
+		{ "{\"x\":1,\"name\":\"a\",\"img\":[1,2,3,4]}",
+		  "{\"error\":\"record 1: column 'img': 4 elements, expected 3\"}" },
+		{ "{\"x\":1e999,\"name\":\"a\",\"img\":[1,2,3]}",
+		  "{\"error\":\"record 1: column 'x': value is not finite\"}" },
+		{ "{\"x\":true,\"name\":\"a\",\"img\":[1,2,3],\"label\":\"q\"}",
+		  "{\"error\":\"record 1: column 'x': expected float, got bool\"}" },
+		{ "{\"x\":1,\"name\":\"a\",\"img\":[1,2,3],\"label\":1.5}",
+		  "{\"error\":\"record 1: column 'label': expected int, got a fraction\"}" },
+		{ "{\"x\":1,\"name\":\"a\",\"img\":[1,2,3],\"label\":[}",
+		  "{\"error\":\"record 1: invalid JSON at column 42: unexpected token\"}" },
+		{ "{\"x\":1,\"name\":\"a\\ud800\",\"img\":[1,2,3]}",
+		  "{\"error\":\"record 1: invalid JSON at column 23: unpaired surrogate in a \\\\u escape\"}" },
+		{ "\"just a string\"",
+		  "{\"error\":\"record 1: expected a JSON object, got str\"}" },
+		{ "{\"x\":null,\"name\":null,\"img\":null}",
+		  "{\"class\":\"neg\",\"index\":0,\"probs\":[0.5,0.5]}" },
+	};
+	struct pml_serve_opts o = PML_SERVE_OPTS_INIT;
+	size_t i, n;
+	int rc;
+
+	o.format = PML_SERVE_JSON;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got, want[512];
+		got = serve(cases[i].in, strlen(cases[i].in), &o, &rc, &n, NULL);
+		snprintf(want, sizeof(want), "%s\n", cases[i].want);
+		T_OK(!strcmp(got, want), "json case %zu (got %s)", i + 1, got);
+		free(got);
+	}
 }
 
 static void
@@ -473,6 +526,7 @@ main(void)
 		return 1;
 	}
 	test_json();
+	test_json_cases();
 	test_json_long_line();
 	test_csv();
 	test_msgpack();
