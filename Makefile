@@ -101,6 +101,7 @@ build/tests/u-%: build/tests/u-%.o lib/libpml.a
 -include $(DEPFILES)
 
 check: all $(UNIT_BIN)
+	@scripts/deps.sh install-test
 	@OPENBLAS_NUM_THREADS=1 tests/run.sh $(UNIT_BIN)
 
 demo: all
