@@ -203,7 +203,8 @@ main(int argc, char **argv)
 
 	pml_cli_init(argc, argv);
 	pml_csv_opts_init(&o.csv);
-	args = pml_xmemdupz(argv, (size_t)argc * sizeof(*argv));  /* before getopt permutes argv */
+	args = pml_xmallocarray((size_t)argc + 1, sizeof(*args));
+	memcpy(args, argv, ((size_t)argc + 1) * sizeof(*args));  /* getopt permutes argv */
 	while ((c = getopt_long(argc, argv, "d:ho:qvV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
