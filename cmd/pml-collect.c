@@ -196,6 +196,7 @@ main(int argc, char **argv)
 	struct pml_progress pg;
 	struct src s;
 	const struct pml_value *v;
+	char *idx_in[2], *stdin_in[1] = { "-" };
 	char **inputs, **args, **classes = NULL, why[512];
 	size_t n_class = 0, n_type = 0;
 	uint64_t before = 0;
@@ -257,7 +258,9 @@ main(int argc, char **argv)
 		if (!o.images || n_in)
 			pml_usage_error("--images FILE [--labels FILE] takes no other input files");
 		o.f = F_IDX;
-		inputs = (char *[]){ (char *)o.images, (char *)o.labels };
+		idx_in[0] = (char *)o.images;
+		idx_in[1] = (char *)o.labels;
+		inputs = idx_in;
 		n_in = 2;
 	} else if (o.f == F_IDX && (n_in == 0 || n_in % 2))
 		pml_usage_error("--idx takes pairs of files: IMAGES LABELS");
@@ -265,7 +268,7 @@ main(int argc, char **argv)
 		pml_usage_error("give --classes or --classes-file, not both");
 	step = o.f == F_IDX ? 2 : 1;
 	if (n_in == 0) {
-		inputs = (char *[]){ "-" };
+		inputs = stdin_in;
 		n_in = 1;
 	}
 	for (i = 0; i < n_in && o.f != F_IDX; i++)
