@@ -333,7 +333,7 @@ static json_t *
 load(const char *p, size_t n, char *why, size_t why_len)
 {
 	json_error_t e;
-	json_t *v = json_loadb(p, n, JSON_REJECT_DUPLICATES, &e);
+	json_t *v = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
 
 	if (!v) {
 		snprintf(why, why_len, "column %d: %s", e.column, e.text);
@@ -523,11 +523,23 @@ decide(struct pml_jsonl *j)
 				t = j->o.type[t2].type;
 				forced = 1;
 			}
-		if (!forced && kinds > 1)
-			return pml_error("%s: key '%s': mixed types (%s%s%s%s); use --type %s=str to keep "
-					 "it as text", j->name, ky->name, ky->b ? "bool " : "",
-					 ky->i || ky->f ? "number " : "", ky->s ? "string " : "",
-					 ky->vec ? "array" : "", ky->name);
+		if (!forced && kinds > 1) {
+			char m[256] = "";
+			size_t l;
+			if (ky->b)
+				snprintf(m, sizeof(m), ", a bool on line %llu", (unsigned long long)ky->line_bool);
+			if (ky->i || ky->f)
+				l = strlen(m), snprintf(m + l, sizeof(m) - l, ", a number on line %llu",
+							  (unsigned long long)ky->line_num);
+			if (ky->s)
+				l = strlen(m), snprintf(m + l, sizeof(m) - l, ", a string on line %llu",
+							  (unsigned long long)ky->line_str);
+			if (ky->vec)
+				l = strlen(m), snprintf(m + l, sizeof(m) - l, ", an array on line %llu",
+							  (unsigned long long)ky->line_vec);
+			return pml_error("%s: key '%s': mixed types (%s); use --type %s=str to keep it "
+					 "as text", j->name, ky->name, m + 2, ky->name);
+		}
 		if (!forced)
 			t = ky->vec ? PML_TYPE_VEC : ky->b ? PML_TYPE_BOOL : ky->f ? PML_TYPE_FLOAT
 			    : ky->i ? PML_TYPE_INT : PML_TYPE_STR;
