@@ -28,7 +28,8 @@ void
 pml_err_capture(int on)
 {
 	capture = on;
-	last[0] = '\0';
+	if (on)
+		last[0] = '\0';
 }
 
 const char *
