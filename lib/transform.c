@@ -1220,3 +1220,65 @@ pml_chain_apply(struct pml_chain *c, const struct pml_value *in, const struct pm
 	*out = cur;
 	return 1;
 }
+
+/* Split a rawlist into its objects: offsets of each object in l->bytes. */
+static int
+rawlist_offsets(const struct pml_rawlist *l, size_t *off, size_t *len)
+{
+	size_t pos = 0, i, n;
+	const char *why;
+
+	for (i = 0; i < l->n; i++) {
+		if (pml_mp_frame(l->bytes.buf + pos, l->bytes.len - pos, l->bytes.len - pos,
+				 PML_MP_MAX_DEPTH, &n, &why) != 1)
+			return -1;
+		off[i] = pos;
+		len[i] = n;
+		pos += n;
+	}
+	return 0;
+}
+
+int
+pml_chain_remaining(const struct pml_header *full, const struct pml_header *data,
+		    struct pml_rawlist *rest, const char *where)
+{
+	size_t *fo, *fl, *doff, *dl, i;
+	char why[300];
+	int rc = -1;
+
+	pml_rawlist_init(rest);
+	if (data->chain.n > full->chain.n)
+		return pml_error("%s: its chain has %zu steps, the input has had %zu already: "
+				 "not a chain for this input", where, full->chain.n, data->chain.n);
+	if (data->chain.n == 0) {
+		if (full->chain.n && !pml_schema_equal(&full->chain_input, &data->schema, why, sizeof(why)))
+			return pml_error("%s: the chain does not start from the input's columns: %s",
+					 where, why);
+	} else if (!pml_schema_equal(&full->chain_input, &data->chain_input, why, sizeof(why))) {
+		return pml_error("%s: the chain starts from other columns than the input's: %s", where, why);
+	}
+	fo = pml_xcalloc(full->chain.n + 1, sizeof(*fo));
+	fl = pml_xcalloc(full->chain.n + 1, sizeof(*fl));
+	doff = pml_xcalloc(data->chain.n + 1, sizeof(*doff));
+	dl = pml_xcalloc(data->chain.n + 1, sizeof(*dl));
+	if (rawlist_offsets(&full->chain, fo, fl) < 0 || rawlist_offsets(&data->chain, doff, dl) < 0) {
+		pml_error("%s: malformed chain", where);
+		goto out;
+	}
+	for (i = 0; i < data->chain.n; i++)
+		if (fl[i] != dl[i] || memcmp(full->chain.bytes.buf + fo[i], data->chain.bytes.buf + doff[i], fl[i])) {
+			pml_error("%s: step %zu of its chain differs from the input's: not fitted on the "
+				  "same data", where, i + 1);
+			goto out;
+		}
+	for (; i < full->chain.n; i++)
+		pml_rawlist_add(rest, full->chain.bytes.buf + fo[i], fl[i]);
+	rc = 0;
+out:
+	free(fo);
+	free(fl);
+	free(doff);
+	free(dl);
+	return rc;
+}
