@@ -160,4 +160,40 @@ int pml_prep_check(const struct pml_prep_opts *o, char *why, size_t why_len);
 size_t pml_prep_fitters(const struct pml_prep_opts *o, struct pml_fitter *fit);
 void pml_fitters_free(struct pml_fitter *fit, size_t n);
 
+/*
+ * pml-split: records go to 2 or 3 outputs (each a complete stream with the
+ * input header). Sets are filled so that after k records set s holds
+ * within one record of ratio[s] * k: shuffled (seeded), stratified by
+ * label, by groups, or by k-fold; these buffer the input (spool). The
+ * hash mode streams: a record's set depends only on its key (or whole
+ * record) and the salt.
+ */
+enum pml_split_mode {
+	PML_SPLIT_SHUFFLE = 0,
+	PML_SPLIT_HASH,
+};
+
+#define PML_SPLIT_MAX_OUT 3
+
+struct pml_split {
+	int n_path;
+	char *const *paths;
+	size_t max_message;
+	size_t n_out;
+	const char *out[PML_SPLIT_MAX_OUT];
+	double ratio[PML_SPLIT_MAX_OUT];
+	enum pml_split_mode mode;
+	uint64_t seed;
+	int stratify;
+	const char *label;          /* NULL: the column with role label */
+	const char *group;          /* group column, or NULL */
+	const char *key;            /* hash mode: key column, NULL = whole record */
+	const char *salt;
+	long folds, fold;           /* k-fold when folds > 0: fold 1..folds is the test set */
+	size_t spool_limit;
+	int verbose;
+};
+
+int pml_split_run(const struct pml_split *sp);
+
 #endif
