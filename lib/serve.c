@@ -14,7 +14,6 @@
 #include "pml/cli.h"
 #include "pml/err.h"
 #include "pml/mp.h"
-#include "pml/render.h"
 #include "pml/serve.h"
 #include "pml/stream.h"
 
@@ -247,6 +246,14 @@ top_k(struct srv *s, const float *p, size_t n)
 	return k;
 }
 
+/* Numbers as pml_predict_format_json() prints them; empty if not finite. */
+static void
+csv_num(struct pml_buf *b, float v)
+{
+	if (isfinite(v))
+		pml_buf_addf(b, "%.9g", (double)v);
+}
+
 static void
 csv_field(struct pml_buf *b, const char *p, size_t n)
 {
@@ -390,7 +397,7 @@ reply_csv(struct srv *s, const struct entry *en, const float *p, size_t n)
 	}
 	if (s->e->n_class == 0) {
 		if (p)
-			pml_render_f32(b, p[0]);
+			csv_num(b, p[0]);
 		nf = 1;
 	} else if (p) {
 		size_t best = argmax(p, n);
@@ -402,12 +409,12 @@ reply_csv(struct srv *s, const struct entry *en, const float *p, size_t n)
 				pml_buf_addch(b, ',');
 				csv_field(b, s->e->classes[s->top_i[i]], strlen(s->e->classes[s->top_i[i]]));
 				pml_buf_addch(b, ',');
-				pml_render_f32(b, s->top_p[i]);
+				csv_num(b, s->top_p[i]);
 			}
 		} else {
 			for (i = 0; i < n; i++) {
 				pml_buf_addch(b, ',');
-				pml_render_f32(b, p[i]);
+				csv_num(b, p[i]);
 			}
 		}
 		nf = 0;
