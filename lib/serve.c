@@ -1,5 +1,6 @@
 /* serve.c: the request loop of pml-serve-stdin (see serve.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <float.h>
 #include <math.h>
 #include <poll.h>
@@ -20,6 +21,8 @@
 #define READ_CHUNK (256 * 1024)
 
 static volatile sig_atomic_t want_reload, want_stats, want_stop;
+/* Self-pipe: a handler writes a byte, so a poll() that starts after the signal wakes too. */
+static int sig_pipe[2] = { -1, -1 };
 
 /* ---- statistics ---- */
 
@@ -110,12 +113,17 @@ pml_serve_stats_report(const struct pml_serve_stats *st)
 static void
 on_signal(int sig)
 {
+	int saved = errno;
+
 	if (sig == SIGHUP)
 		want_reload = 1;
 	else if (sig == SIGUSR1)
 		want_stats = 1;
 	else
 		want_stop = 1;
+	if (sig_pipe[1] >= 0)
+		(void)!write(sig_pipe[1], "", 1);
+	errno = saved;
 }
 
 void
@@ -123,6 +131,13 @@ pml_serve_catch_signals(void)
 {
 	struct sigaction sa;
 
+	if (sig_pipe[0] < 0 && pipe(sig_pipe) == 0) {
+		int k;
+		for (k = 0; k < 2; k++) {
+			fcntl(sig_pipe[k], F_SETFL, fcntl(sig_pipe[k], F_GETFL) | O_NONBLOCK);
+			fcntl(sig_pipe[k], F_SETFD, FD_CLOEXEC);
+		}
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -1968,25 +1983,30 @@ fill(struct srv *s)
 static int
 readable(int fd, int timeout)
 {
-	struct pollfd pf;
+	struct pollfd pf[2];
 	int rc;
 
-	pf.fd = fd;
-	pf.events = POLLIN;
-	pf.revents = 0;
-	rc = poll(&pf, 1, timeout);
+	pf[0].fd = fd;
+	pf[0].events = POLLIN;
+	pf[0].revents = 0;
+	pf[1].fd = sig_pipe[0];     /* ignored by poll() when -1 */
+	pf[1].events = POLLIN;
+	pf[1].revents = 0;
+	rc = poll(pf, 2, timeout);
 	if (rc < 0)
 		return errno == EINTR ? 2 : 1;    /* let read() report other errors */
-	return rc > 0 && (pf.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL));
+	if (pf[1].revents & POLLIN) {
+		char drain[64];
+		while (read(sig_pipe[0], drain, sizeof(drain)) > 0)
+			;
+		return 2;
+	}
+	return rc > 0 && (pf[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL));
 }
 
 static void
 between_batches(struct srv *s)
 {
-	if (want_stats) {
-		want_stats = 0;
-		pml_serve_stats_report(s->st);
-	}
 	if (want_reload) {
 		want_reload = 0;
 		if (!s->e->reload) {
@@ -1996,6 +2016,10 @@ between_batches(struct srv *s)
 		} else {
 			s->st->reload_failures++;
 		}
+	}
+	if (want_stats) {
+		want_stats = 0;
+		pml_serve_stats_report(s->st);
 	}
 }
 
