@@ -1058,6 +1058,24 @@ jp_column(struct srv *s, struct jp *j, size_t k, char *why, size_t why_len)
 				jp_ws(j);
 				if (j->p >= j->end)
 					return jp_fail(j, "unexpected end of line");
+				if (c->elem == PML_ELEM_U8 && *j->p >= '0' && *j->p <= '9' && n < c->n_elem) {
+					/* fast path: a plain integer of up to 3 digits */
+					const char *q = j->p;
+					unsigned x = (unsigned)(*q++ - '0');
+					if (x)
+						while (q < j->end && *q >= '0' && *q <= '9' && x < 1000)
+							x = x * 10 + (unsigned)(*q++ - '0');
+					if (x <= 255 && (q >= j->end || ((*q < '0' || *q > '9') && *q != '.' &&
+									*q != 'e' && *q != 'E'))) {
+						dst[n++] = (unsigned char)x;
+						j->p = q;
+						if (q < j->end && *q == ',') {
+							j->p++;
+							continue;
+						}
+						goto sep;
+					}
+				}
 				if (*j->p != '-' && (*j->p < '0' || *j->p > '9')) {
 					if (jp_skip(j, 1) < 0)
 						return -1;
@@ -1090,6 +1108,7 @@ jp_column(struct srv *s, struct jp *j, size_t k, char *why, size_t why_len)
 					}
 				}
 				n++;
+sep:
 				jp_ws(j);
 				if (j->p < j->end && *j->p == ',') {
 					j->p++;
