@@ -14,6 +14,7 @@
  *       "records seconds errors rss_kib_at_100000 rss_kib_at_end".
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,7 +288,7 @@ load(const char *file, long n, long permille, char **cmd)
 	int to, ctl[2], st;
 	long i, n_bad = 0, errors = 0, rss100k = -1, rss_end;
 	pid_t pid, wpid;
-	double t0;
+	double t0, secs;
 
 	n_rec = split(data, len, 0, &rec, &rlen);
 	for (i = 0; i < n; i++)
@@ -297,6 +298,8 @@ load(const char *file, long n, long permille, char **cmd)
 		}
 	if (pipe(ctl) < 0)
 		die("pipe");
+	fcntl(ctl[0], F_SETFD, FD_CLOEXEC);     /* the server must not hold the control pipe */
+	fcntl(ctl[1], F_SETFD, FD_CLOEXEC);
 	t0 = now();
 	pid = spawn(cmd, &to, &r.fd);
 	wpid = fork();
@@ -348,10 +351,11 @@ load(const char *file, long n, long permille, char **cmd)
 			rss100k = rss_kib(pid);
 	}
 	rss_end = rss_kib(pid);
+	secs = now() - t0;
 	close(ctl[1]);
 	waitpid(wpid, &st, 0);
 	waitpid(pid, &st, 0);
-	printf("%ld %.3f %ld %ld %ld\n", n, now() - t0, errors, rss100k, rss_end);
+	printf("%ld %.3f %ld %ld %ld\n", n, secs, errors, rss100k, rss_end);
 	return errors == n_bad ? 0 : 1;
 }
 

@@ -19,6 +19,7 @@
 #include "pml/stream.h"
 
 #define READ_CHUNK (256 * 1024)
+#define MAX_HOLD 0.002     /* seconds a staged request may wait for more input */
 
 static volatile sig_atomic_t want_reload, want_stats, want_stop;
 /* Self-pipe: a handler writes a byte, so a poll() that starts after the signal wakes too. */
@@ -2149,7 +2150,9 @@ pml_serve_run(struct pml_serve_engine *e, const struct pml_serve_opts *o, int in
 				rc = -1;
 				break;
 			}
-			if (s.eof || want_stop || want_reload || want_stats || readable(in_fd, 0) != 1)
+			/* a steady trickle must not hold replies back: answer within MAX_HOLD */
+			if (s.eof || want_stop || want_reload || want_stats ||
+			    (s.n_ent && pml_now() - s.batch_t0 > MAX_HOLD) || readable(in_fd, 0) != 1)
 				break;
 			r = fill(&s);
 			if (r < 0) {
