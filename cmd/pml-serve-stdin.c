@@ -1,4 +1,5 @@
 /* pml-serve-stdin: load a model once, answer records read on stdin until it closes. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,10 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		pml_usage_error(argc - optind ? "one MODEL only" : "no MODEL given");
+	if (fcntl(0, F_GETFD) < 0) {
+		pml_error("stdin is closed: nothing to serve");
+		return pml_cli_finish(PML_EXIT_FAIL);
+	}
 	if (pml_serve_engine_model(&e, argv[optind], o.max_batch) < 0)
 		return PML_EXIT_FAIL;
 	if (pml_out_open(&out, NULL) < 0) {

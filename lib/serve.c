@@ -135,6 +135,12 @@ pml_serve_catch_signals(void)
 	if (sig_pipe[0] < 0 && pipe(sig_pipe) == 0) {
 		int k;
 		for (k = 0; k < 2; k++) {
+			/* never 0, 1 or 2, even when the standard ones were closed */
+			int fd = fcntl(sig_pipe[k], F_DUPFD_CLOEXEC, 3);
+			if (fd >= 0) {
+				close(sig_pipe[k]);
+				sig_pipe[k] = fd;
+			}
 			fcntl(sig_pipe[k], F_SETFL, fcntl(sig_pipe[k], F_GETFL) | O_NONBLOCK);
 			fcntl(sig_pipe[k], F_SETFD, FD_CLOEXEC);
 		}

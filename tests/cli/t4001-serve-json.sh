@@ -71,7 +71,7 @@ check "one at a time: both answered" test "$(head -2 "$T/good.out")" = "$(cat "$
 # edge cases
 expect "empty input" 0 pml-serve-stdin -q "$T/m.pmm" < /dev/null
 check "empty input: no output" test ! -s "$T/out"
-expect_err "stdin closed" 1 "read error" sh -c "pml-serve-stdin -q '$T/m.pmm' <&-"
+expect_err "stdin closed" 1 "stdin is closed" sh -c "pml-serve-stdin -q '$T/m.pmm' <&-"
 printf '%s' "$g1" > "$T/nonl.jsonl"
 expect "no final newline" 0 pml-serve-stdin -q "$T/m.pmm" < "$T/nonl.jsonl"
 check "last line without newline answered" test "$(cat "$T/out")" = "$(head -1 "$T/good.out")"
