@@ -597,8 +597,14 @@ entry_error(struct srv *s, struct entry *en, const char *fmt, ...)
 static void
 entry_add(struct srv *s, struct entry *en)
 {
+	const struct pml_schema *in = s->e->input;
 	const char *why = NULL;
+	size_t j;
 
+	/* a label sent along is checked for its type, never used: serving predicts it */
+	for (j = 0; j < in->n_col; j++)
+		if (in->col[j].role == PML_ROLE_LABEL)
+			s->vals[j].kind = PML_NIL;
 	if (s->e->add(s->e->ctx, s->vals, &why) < 0) {
 		entry_error(s, en, "%s", why ? why : "refused by the model");
 		return;
