@@ -312,6 +312,7 @@ struct tfit {
 	/* preprocess */
 	int label_col;
 	int label_role_step;
+	char *old_label;        /* a former label column that becomes a feature */
 	struct target label;
 	int have_label_classes;
 	struct target *oh;
@@ -341,6 +342,8 @@ tfit_release(void *arg)
 	targets_free(f->oh, f->n_oh);
 	free(f->label.name);
 	f->label.name = NULL;
+	free(f->old_label);
+	f->old_label = NULL;
 	pml_counter_release(&f->label.cnt);
 	pml_schema_release(&f->s);
 	f->t = f->oh = NULL;
@@ -837,6 +840,9 @@ prep_begin(void *arg, const struct pml_schema *s)
 		if (f->label_col < 0)
 			return pml_error("--label: no column '%s'", o->label);
 		f->label_role_step = s->col[f->label_col].role != PML_ROLE_LABEL;
+		for (j = 0; j < s->n_col; j++)
+			if ((int)j != f->label_col && s->col[j].role == PML_ROLE_LABEL)
+				f->old_label = pml_xstrdup(s->col[j].name);
 	} else {
 		f->label_col = pml_schema_find_role(s, PML_ROLE_LABEL);
 	}
@@ -968,6 +974,12 @@ prep_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
 
 	(void)s;
 	(void)cmp_str;
+	if (f->old_label) {
+		sb_begin(&b, "role", 2);
+		sb_str(&b, "column", f->old_label);
+		sb_str(&b, "role", "feature");
+		sb_end(&b, steps);
+	}
 	if (f->label_col >= 0 && f->label_role_step) {
 		sb_begin(&b, "role", 2);
 		sb_str(&b, "column", f->label.name);
