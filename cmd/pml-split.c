@@ -69,6 +69,8 @@ parse_ratios(const char *s, double *r)
 	if (strlen(s) >= sizeof(buf))
 		pml_usage_error("--ratios: too long");
 	strcpy(buf, s);
+	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+		pml_usage_error("--ratios: empty ratio in '%s'", s);
 	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		if (n == PML_SPLIT_MAX_OUT)
 			pml_usage_error("--ratios: at most %d outputs", PML_SPLIT_MAX_OUT);
