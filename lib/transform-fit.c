@@ -665,7 +665,10 @@ pml_clean_check(const struct pml_clean_opts *o, char *why, size_t why_len)
 		char *a;
 		const char *b;
 		enum pml_type t;
-		if (split_eq(o->cast[i], &a, &b) < 0 || pml_type_parse(b, &t) < 0 || t == PML_TYPE_VEC) {
+		if (split_eq(o->cast[i], &a, &b) < 0)
+			a = NULL;
+		if (!a || pml_type_parse(b, &t) < 0 || t == PML_TYPE_VEC) {
+			free(a);
 			snprintf(why, why_len, "--cast '%s': expected COL=bool|int|float|str", o->cast[i]);
 			return -1;
 		}
@@ -674,7 +677,10 @@ pml_clean_check(const struct pml_clean_opts *o, char *why, size_t why_len)
 	for (i = 0; i < o->n_fill; i++) {
 		char *a;
 		const char *b, *text;
-		if (split_eq(o->fill[i], &a, &b) < 0 || fill_how(b, &text) < 0) {
+		if (split_eq(o->fill[i], &a, &b) < 0)
+			a = NULL;
+		if (!a || fill_how(b, &text) < 0) {
+			free(a);
 			snprintf(why, why_len, "--fill '%s': expected COL=mean|median|mode|value:TEXT",
 				 o->fill[i]);
 			return -1;
@@ -791,7 +797,10 @@ pml_prep_check(const struct pml_prep_opts *o, char *why, size_t why_len)
 		char *col;
 		const char *h;
 		double a, b;
-		if (split_eq(o->scale[i], &col, &h) < 0 || scale_how(h, &a, &b) < 0) {
+		if (split_eq(o->scale[i], &col, &h) < 0)
+			col = NULL;
+		if (!col || scale_how(h, &a, &b) < 0) {
+			free(col);
 			snprintf(why, why_len, "--scale '%s': expected COL=minmax[:A,B]|standard|robust|"
 				 "factor:F|log1p (A < B, F not 0)", o->scale[i]);
 			return -1;

@@ -369,7 +369,11 @@ dedup_setup(struct run *u, const struct pml_schema *s)
 		if (j < 0)
 			return pml_error("--dedup: no column '%s'", u->st->dedup_cols[k]);
 		u->key_idx[k] = j;
-		pml_column_copy(pml_schema_add(&u->key_schema, "k", PML_TYPE_INT), &s->col[j]);
+		{
+			struct pml_column *kcol = pml_schema_add(&u->key_schema, "k", PML_TYPE_INT);
+			pml_column_release(kcol);
+			pml_column_copy(kcol, &s->col[j]);
+		}
 	}
 	return 0;
 }
