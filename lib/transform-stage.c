@@ -392,8 +392,11 @@ dedup_check(struct run *u, const struct pml_schema *s, const struct pml_value *v
 			u->key_vals[k] = v[u->key_idx[k]];
 		pml_record_encode(&u->kbuf, &u->key_schema, u->key_vals);
 	}
-	return pml_fpset_add(&u->seen, pml_hash64(u->kbuf.buf, u->kbuf.len, 0x64656475ULL),
-			     pml_hash64(u->kbuf.buf, u->kbuf.len, 0x70303031ULL));
+	{
+		uint64_t a, b;
+		pml_fingerprint(u->kbuf.buf, u->kbuf.len, &a, &b);
+		return pml_fpset_add(&u->seen, a, b);
+	}
 }
 
 static void
