@@ -103,7 +103,7 @@ main(int argc, char **argv)
 				pml_usage_error("at most %d outputs", PML_SPLIT_MAX_OUT);
 			sp.out[sp.n_out++] = optarg;
 			break;
-		case 'q': break;
+		case 'q': sp.quiet = 1; break;
 		case 'r': ratios = optarg; break;
 		case 's': sp.seed = pml_opt_u64("--seed", optarg); break;
 		case 'v': sp.verbose = 1; break;

@@ -307,6 +307,7 @@ struct run {
 	uint64_t *changed, *dropped;
 	uint64_t n_in;
 	struct pml_buf enc;
+	struct pml_progress prog;
 };
 
 /* The chain of steps[from..to) over schema in. */
@@ -438,8 +439,10 @@ read_input(struct run *u, struct pml_chain *c, struct pml_writer *w)
 	const struct pml_schema *os = pml_chain_output(c);
 	int rc;
 
+	pml_progress_init(&u->prog, "records read", 0, u->st->quiet);
 	while ((rc = pml_reader_next(u->r, &in)) > 0) {
 		u->n_in++;
+		pml_progress_tick(&u->prog, u->n_in);
 		rc = pml_chain_apply(c, in, &out);
 		if (rc < 0)
 			return rec_fail(u, c, pml_reader_file(u->r), pml_reader_record_no(u->r));
@@ -458,6 +461,7 @@ read_input(struct run *u, struct pml_chain *c, struct pml_writer *w)
 		if (w) {
 			if (pml_writer_put(w, out) < 0)
 				return -1;
+
 		} else {
 			pml_buf_reset(&u->enc);
 			pml_record_encode(&u->enc, os, out);
@@ -465,6 +469,7 @@ read_input(struct run *u, struct pml_chain *c, struct pml_writer *w)
 				return -1;
 		}
 	}
+	pml_progress_done(&u->prog);
 	return rc;
 }
 
@@ -484,8 +489,10 @@ spool_pass(struct run *u, struct pml_chain *c, const struct pml_schema *in, stru
 		free(v);
 		return -1;
 	}
+	pml_progress_init(&u->prog, f ? "fitting" : "writing", u->sp.n, u->st->quiet);
 	while ((rc = pml_spool_next(&u->sp, &p, &len)) > 0) {
 		no++;
+		pml_progress_tick(&u->prog, no);
 		if (pml_record_decode(p, len, in, v) < 0) {
 			rc = pml_error("buffered record %llu: corrupt", (unsigned long long)no);
 			break;
@@ -504,6 +511,7 @@ spool_pass(struct run *u, struct pml_chain *c, const struct pml_schema *in, stru
 			break;
 		}
 	}
+	pml_progress_done(&u->prog);
 	free(v);
 	return rc;
 }

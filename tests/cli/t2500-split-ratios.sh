@@ -51,4 +51,8 @@ expect_err "one record goes to the largest share" 0 "1 records: $T/o1 1, $T/o2 0
 expect_out "stdout as one output" '2' sh -c "pml-split -r 0.8,0.2 -o '$T/q1' -o - '$T/a.mp' | pml-cat --count"
 expect_err "truncated input fails and leaves no output" 1 "" sh -c "head -c 60 '$T/a.mp' | pml-split -o '$T/t1' -o '$T/t2'"
 check "no half-written outputs" test ! -e "$T/t1"
+expect_err "an output in a missing folder" 1 "cannot create" pml-split -o "$T/ok1" -o "$T/no/such/dir" "$T/a.mp"
+check "the other output is not left behind" test ! -e "$T/ok1"
+expect_err "hash split: output in a missing folder" 1 "cannot create" pml-split --hash -o "$T/ok2" -o "$T/no/dir" "$T/a.mp"
+expect_err "output to a full disk" 1 "" sh -c "pml-split -o - -o '$T/ok3' '$T/a.mp' > /dev/full"
 done_testing
