@@ -13,6 +13,7 @@
 #include "pml/alloc.h"
 #include "pml/cli.h"
 #include "pml/err.h"
+#include "pml/model.h"
 #include "pml/mp.h"
 #include "pml/rng.h"
 #include "pml/stats.h"
@@ -677,12 +678,32 @@ finish_output(struct run *u, struct pml_out *out, struct pml_writer *w, const st
 	return rc;
 }
 
+/* The chain of a stream's header or of a model file. */
 static int
 load_apply(const char *path, struct pml_header *h)
 {
 	char *paths[1];
 	struct pml_reader *r;
+	unsigned char head[64];
+	size_t n = 0;
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
 
+	if (f) {
+		n = fread(head, 1, sizeof(head), f);
+		fclose(f);
+	}
+	if (pml_model_sniff(head, n)) {
+		struct pml_model m;
+		pml_model_init(&m);
+		if (pml_model_load(&m, path) < 0) {
+			pml_model_release(&m);
+			return -1;
+		}
+		pml_rawlist_copy(&h->chain, &m.chain);
+		pml_schema_copy(&h->chain_input, &m.input);
+		pml_model_release(&m);
+		return 0;
+	}
 	paths[0] = (char *)path;
 	r = pml_reader_open(1, paths, 0);
 	if (!r)
