@@ -3,6 +3,9 @@
 set -u
 BUILD_PKGS="build-essential pkg-config libopenblas-dev libcsv-dev libmsgpack-dev libjansson-dev zlib1g-dev"
 DATA_PKGS="dataset-fashion-mnist"
+# What the tests use beyond the build: socat (serving over loopback),
+# chromium (rendering the SVG pictures), strace (fault injection).
+TEST_PKGS="socat chromium strace"
 
 have_build() {
 	command -v cc >/dev/null 2>&1 || return 1
@@ -30,7 +33,9 @@ case "${1:-check}" in
 check) have_build ;;
 install) have_build || apt_install $BUILD_PKGS ;;
 install-data) have_data || apt_install $DATA_PKGS ;;
+install-test) missing=""; for p in $TEST_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+	[ -z "$missing" ] || apt_install $missing ;;
 install-pkgs) shift; missing=""; for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 	[ -z "$missing" ] || apt_install $missing ;;
-*) echo "usage: deps.sh check|install|install-data|install-pkgs PKG..." >&2; exit 2 ;;
+*) echo "usage: deps.sh check|install|install-data|install-test|install-pkgs PKG..." >&2; exit 2 ;;
 esac

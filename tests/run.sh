@@ -36,7 +36,9 @@ count() { # name, output file, exit status
 out=$(mktemp)
 for t in "$@"; do
 	name=$(basename "$t")
-	( cd "$top/build" && "$t" ) > "$out" 2>&1 < /dev/null
+	case "$t" in /*) ;; *) t="$top/$t" ;; esac
+	mkdir -p "$top/build/tmp"
+	( cd "$top/build/tmp" && "$t" ) > "$out" 2>&1 < /dev/null
 	count "$name" "$out" $?
 done
 for t in "$top"/tests/cli/t[0-9]*.sh; do
