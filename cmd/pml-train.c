@@ -271,6 +271,9 @@ main(int argc, char **argv)
 		return pml_cli_finish(PML_EXIT_FAIL);
 	if (o.val && pml_dataset_read(&val, 1, (char **)&o.val, NULL, NULL, &train) < 0)
 		return pml_cli_finish(PML_EXIT_FAIL);
+	if (train.n_class == 1)
+		pml_die("label column '%s' has a single class ('%s'): nothing to learn", train.label,
+			train.classes[0]);
 	loss = o.loss >= 0 ? (enum pml_loss)o.loss : train.n_class ? PML_LOSS_SOFTMAX_CE : PML_LOSS_MSE;
 	if (loss == PML_LOSS_SOFTMAX_CE && !train.n_class)
 		pml_usage_error("--loss ce needs an int label (classes); '%s' is a float", train.label);

@@ -83,7 +83,7 @@ slurp(const char *path, struct pml_buf *b)
  * intlabel (int y without class names), reg (f32[3] x, float y = linear),
  * nan (blobs with a NaN feature in record 5), wide (blobs with another
  * shape: f32[5]), float-x (a float column, no vec), chained (blobs whose
- * header carries a made-up fitted chain).
+ * header carries a made-up fitted chain), oneclass (int label, always 0).
  */
 static int
 gen(const char *kind, long n, uint64_t seed, const char *path)
@@ -111,7 +111,7 @@ gen(const char *kind, long n, uint64_t seed, const char *path)
 	}
 	c = pml_schema_add(&h.schema, "y", reg ? PML_TYPE_FLOAT : PML_TYPE_INT);
 	c->role = PML_ROLE_LABEL;
-	if (!reg && strcmp(kind, "intlabel"))
+	if (!reg && strcmp(kind, "intlabel") && strcmp(kind, "oneclass"))
 		pml_column_set_classes(c, 3, cls);
 	if (!strcmp(kind, "chained")) {
 		/* a made-up fitted step: pml-train copies the chain without running it */
@@ -141,6 +141,9 @@ gen(const char *kind, long n, uint64_t seed, const char *path)
 		unsigned char xb[5];
 		char id[32];
 		uint32_t k = (uint32_t)pml_rng_below(&r, 3), j;
+
+		if (!strcmp(kind, "oneclass"))
+			k = 0;
 		double y = 0;
 
 		for (j = 0; j < dim[0]; j++) {
