@@ -98,6 +98,7 @@ struct log_ctx {
 	int quiet;
 	FILE *log;
 	struct pml_progress prog;
+	char what[48];
 };
 
 static size_t
@@ -137,34 +138,20 @@ preset(struct opts *o, const char *name)
 	o->t.sched = PML_SCHED_COSINE;
 }
 
-static void
-line(FILE *f, const struct pml_epoch_info *e)
-{
-	fprintf(f, "epoch %zu/%zu  loss %.*f", e->epoch, e->epochs, e->train_loss < 1e4 ? 4 : 0,
-		e->train_loss);
-	if (!isnan(e->train_acc))
-		fprintf(f, "  acc %.4f", e->train_acc);
-	if (!isnan(e->val_loss))
-		fprintf(f, "  val_loss %.4f", e->val_loss);
-	if (!isnan(e->val_acc))
-		fprintf(f, "  val_acc %.4f", e->val_acc);
-	fprintf(f, "  lr %.3g  %.0f samples/s  %.1fs%s\n", e->lr, e->samples_per_s, e->elapsed,
-		e->best ? "  *" : "");
-}
-
 static int
 on_epoch(const struct pml_epoch_info *e, void *ctx)
 {
 	struct log_ctx *c = ctx;
+	char line[256];
 
 	pml_progress_done(&c->prog);
+	pml_epoch_format(e, line, sizeof(line));
 	if (!c->quiet)
-		line(stderr, e);
-	if (c->log) {
-		line(c->log, e);
-		fflush(c->log);
-	}
-	pml_progress_init(&c->prog, "epoch", 0, c->quiet);
+		fprintf(stderr, "%s\n", line);
+	if (c->log)
+		fprintf(c->log, "%s\n", line), fflush(c->log);
+	snprintf(c->what, sizeof(c->what), "epoch %zu/%zu", e->epoch + 1, e->epochs);
+	pml_progress_init(&c->prog, c->what, 0, c->quiet);
 	return 0;
 }
 
@@ -287,7 +274,8 @@ main(int argc, char **argv)
 	lc.quiet = o.quiet;
 	if (o.log && !(lc.log = fopen(o.log, "w")))
 		pml_die("%s: cannot open log file", o.log);
-	pml_progress_init(&lc.prog, "epoch", 0, o.quiet);
+	snprintf(lc.what, sizeof(lc.what), "epoch 1/%zu", o.t.epochs);
+	pml_progress_init(&lc.prog, lc.what, 0, o.quiet);
 	o.t.on_epoch = on_epoch;
 	o.t.on_batch = on_batch;
 	o.t.ctx = &lc;

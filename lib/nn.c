@@ -1,5 +1,6 @@
 /* nn.c: layers, forward and backward passes, optimisers, the training loop. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -657,6 +658,31 @@ pml_nn_gradient(struct pml_net *net, const struct pml_data *d, struct pml_rng *r
 	backward(net, d->x, d->n);
 	*loss = sum / (double)d->n;
 	return 0;
+}
+
+void
+pml_epoch_format(const struct pml_epoch_info *e, char *buf, size_t len)
+{
+	size_t n;
+
+#define ADD(...) \
+	do { \
+		n = strlen(buf); \
+		snprintf(buf + n, len - n, __VA_ARGS__); \
+	} while (0)
+	if (!len)
+		return;
+	snprintf(buf, len, "epoch %zu/%zu  loss %.*f", e->epoch, e->epochs,
+		 e->train_loss < 1e4 ? 4 : 0, e->train_loss);
+	if (!isnan(e->train_acc))
+		ADD("  acc %.4f", e->train_acc);
+	if (!isnan(e->val_loss))
+		ADD("  val_loss %.4f", e->val_loss);
+	if (!isnan(e->val_acc))
+		ADD("  val_acc %.4f", e->val_acc);
+	ADD("  lr %.3g  %.0f samples/s  %.1fs%s", e->lr, e->samples_per_s, e->elapsed,
+	    e->best ? "  *" : "");
+#undef ADD
 }
 
 /* ---- optimisers ---- */
