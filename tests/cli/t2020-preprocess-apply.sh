@@ -35,6 +35,13 @@ expect_out "raw test through the whole chain (preprocess --apply)" "$want" \
 	sh -c "pml-preprocess --apply '$T/p.mp' '$T/test.mp' | pml-cat"
 expect_out "clean --apply, then preprocess --apply" "$want" \
 	sh -c "pml-clean --apply '$T/c.mp' '$T/test.mp' | pml-preprocess --apply '$T/p.mp' | pml-cat"
+if command -v pml-train >/dev/null 2>&1; then
+	expect "a model trained on it" 0 pml-train -q --epochs 1 -o "$T/m.model" "$T/p.mp"
+	expect_out "--apply takes the chain from a model file" "$want" \
+		sh -c "pml-preprocess --apply '$T/m.model' '$T/test.mp' | pml-cat"
+else
+	ok "# SKIP pml-train is not built"
+fi
 expect_out "train's own output" '{"features":[0,-1.5,1,0,0],"s":0}' \
 	sh -c "pml-cat '$T/p.mp' | head -1"
 expect_out "the fitted statistics are in the header" '"min":1,"max":5' \
