@@ -1,21 +1,19 @@
 #!/bin/sh
 # Palmer penguins raw data (quoted fields with commas, NA, strings, dates):
 # collect -> split -> clean -> preprocess, every record accounted for.
-# The CSV comes from Debian's r-cran-palmerpenguins (no R needed): installed,
-# or in $PML_PENGUINS_CSV, or fetched with apt-get download; else SKIP.
+# The CSV comes from Debian's r-cran-palmerpenguins (no R needed), extracted
+# by scripts/deps.sh install-penguins (make check runs it), or $PML_PENGUINS_CSV.
 . "$(dirname "$0")/lib.sh"
 csv=
-for f in "${PML_PENGUINS_CSV:-}" /usr/lib/R/site-library/palmerpenguins/extdata/penguins_raw.csv \
-	/usr/share/datasets/palmerpenguins/penguins_raw.csv; do
+for f in "${PML_PENGUINS_CSV:-}" /usr/share/datasets/palmerpenguins/penguins_raw.csv \
+	/usr/lib/R/site-library/palmerpenguins/extdata/penguins_raw.csv; do
 	[ -n "$f" ] && [ -f "$f" ] && { csv=$f; break; }
 done
-if [ -z "$csv" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
-	(cd "$T" && timeout 60 apt-get download r-cran-palmerpenguins >/dev/null 2>&1 &&
-		dpkg -x r-cran-palmerpenguins_*.deb pp) || true
-	f=$T/pp/usr/lib/R/site-library/palmerpenguins/extdata/penguins_raw.csv
-	[ -f "$f" ] && csv=$f
+if [ -z "$csv" ]; then
+	not_ok "penguins_raw.csv is missing: run scripts/deps.sh install-penguins"
+	done_testing
+	exit 1
 fi
-if [ -z "$csv" ]; then ok "# SKIP penguins_raw.csv not available (r-cran-palmerpenguins)"; done_testing; exit 0; fi
 
 expect "collect" 0 pml-collect --label Species --id "Sample Number" -o "$T/raw.mp" "$csv"
 n=$(pml-cat --count "$T/raw.mp")
