@@ -55,7 +55,8 @@ case "${1:-check}" in
 check) have_build ;;
 install) have_build || apt_install $BUILD_PKGS ;;
 install-data) have_data || apt_install $DATA_PKGS ;;
-install-test) missing=""; for p in $TEST_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+install-test) have_data || apt_install $DATA_PKGS
+	missing=""; for p in $TEST_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 	[ -z "$missing" ] || apt_install $missing
 	install_penguins ;;
 install-penguins) install_penguins ;;

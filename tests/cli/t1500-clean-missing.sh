@@ -2,7 +2,7 @@
 # pml-clean: missing values (drop, fill by mean/median/mode/value), all-missing
 # columns, empty input, one record, the summary.
 . "$(dirname "$0")/lib.sh"
-if ! command -v pml-collect >/dev/null 2>&1; then ok "# SKIP pml-collect is not built"; done_testing; exit 0; fi
+if ! command -v pml-collect >/dev/null 2>&1; then not_ok "pml-collect is not built"; done_testing; exit 1; fi
 
 cat > "$T/a.csv" <<'X'
 id,x,n,cat,empty,label

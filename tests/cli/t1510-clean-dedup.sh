@@ -2,7 +2,7 @@
 # pml-clean --dedup: exact duplicates and duplicates by key, keep the first,
 # the dropped ones in a side file; apply time leaves duplicates alone.
 . "$(dirname "$0")/lib.sh"
-if ! command -v pml-collect >/dev/null 2>&1; then ok "# SKIP pml-collect is not built"; done_testing; exit 0; fi
+if ! command -v pml-collect >/dev/null 2>&1; then not_ok "pml-collect is not built"; done_testing; exit 1; fi
 
 cat > "$T/a.csv" <<'X'
 k,x,s

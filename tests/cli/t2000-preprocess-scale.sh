@@ -2,7 +2,7 @@
 # pml-preprocess --scale: minmax, standard, robust, factor, log1p; constant
 # columns never divide by zero; vectors scale as a whole.
 . "$(dirname "$0")/lib.sh"
-if ! command -v pml-collect >/dev/null 2>&1; then ok "# SKIP pml-collect is not built"; done_testing; exit 0; fi
+if ! command -v pml-collect >/dev/null 2>&1; then not_ok "pml-collect is not built"; done_testing; exit 1; fi
 
 # x: mean 5, population sd 2, median 4.5, q1 4, q3 5.5; m: min 1, max 5; c constant.
 printf 'x,m,c,z\n2,1,7,0\n4,2,7,0\n4,3,7,0\n4,4,7,0\n5,5,7,0\n5,3,7,0\n7,3,7,0\n9,5,7,0\n' > "$T/a.csv"

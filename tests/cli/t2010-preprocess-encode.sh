@@ -2,7 +2,7 @@
 # pml-preprocess: one-hot (unseen policy, rare grouping), label -> class
 # index, numeric label kept, text hashing, assembly with slot names.
 . "$(dirname "$0")/lib.sh"
-if ! command -v pml-collect >/dev/null 2>&1; then ok "# SKIP pml-collect is not built"; done_testing; exit 0; fi
+if ! command -v pml-collect >/dev/null 2>&1; then not_ok "pml-collect is not built"; done_testing; exit 1; fi
 
 cat > "$T/train.csv" <<'X'
 id,island,size,species

@@ -2,7 +2,7 @@
 # pml-split by ratios: counts, ratio edge cases (0, 1, sums != 1), empty
 # input, one record, determinism, complete output streams.
 . "$(dirname "$0")/lib.sh"
-if ! command -v pml-collect >/dev/null 2>&1; then ok "# SKIP pml-collect is not built"; done_testing; exit 0; fi
+if ! command -v pml-collect >/dev/null 2>&1; then not_ok "pml-collect is not built"; done_testing; exit 1; fi
 
 { echo id,x; i=1; while [ $i -le 10 ]; do echo "$i,$((i * 3 % 7))"; i=$((i + 1)); done; } > "$T/a.csv"
 pml-collect --id id "$T/a.csv" > "$T/a.mp"

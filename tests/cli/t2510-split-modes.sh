@@ -2,7 +2,7 @@
 # pml-split: stratified (a class with one record), group-aware, k-fold, and
 # the hash split that keeps old records in their sets when data is appended.
 . "$(dirname "$0")/lib.sh"
-if ! command -v pml-collect >/dev/null 2>&1; then ok "# SKIP pml-collect is not built"; done_testing; exit 0; fi
+if ! command -v pml-collect >/dev/null 2>&1; then not_ok "pml-collect is not built"; done_testing; exit 1; fi
 
 { echo id,g,label; i=1; while [ $i -le 40 ]; do
 	c=a; [ $((i % 4)) = 0 ] && c=b; [ $i = 17 ] && c=solo
