@@ -10,6 +10,7 @@
 #include "pml/mat.h"
 #include "pml/model.h"
 #include "pml/nn.h"
+#include "pml/plot.h"
 
 static const char usage[] =
 	"usage: pml-train -o MODEL [options] [FILE...]\n"
@@ -41,13 +42,14 @@ static const char usage[] =
 	"      --threads N        BLAS threads (default 1)\n"
 	"      --preset NAME      fashion: 784-256-128 relu, dropout 0.2, cosine, 30 epochs\n"
 	"      --log FILE         also write the epoch lines to FILE\n"
+	"      --plot FILE.svg    draw the learning curve (loss, accuracy per epoch)\n"
 	"  -q, --quiet            no epoch lines, no progress\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n";
 
 enum { O_FEATURES = 256, O_LABEL, O_HIDDEN, O_ACT, O_DROPOUT, O_LOSS, O_INIT, O_OPTIM, O_LR,
        O_MOMENTUM, O_NESTEROV, O_WD, O_SCHED, O_STEP_EPOCHS, O_STEP_GAMMA, O_BATCH, O_EPOCHS,
-       O_VAL, O_PATIENCE, O_SEED, O_THREADS, O_PRESET, O_LOG };
+       O_VAL, O_PATIENCE, O_SEED, O_THREADS, O_PRESET, O_LOG, O_PLOT };
 
 static const struct option longopts[] = {
 	{ "activation", required_argument, NULL, O_ACT },
@@ -60,6 +62,7 @@ static const struct option longopts[] = {
 	{ "init", required_argument, NULL, O_INIT },
 	{ "label", required_argument, NULL, O_LABEL },
 	{ "log", required_argument, NULL, O_LOG },
+	{ "plot", required_argument, NULL, O_PLOT },
 	{ "loss", required_argument, NULL, O_LOSS },
 	{ "lr", required_argument, NULL, O_LR },
 	{ "momentum", required_argument, NULL, O_MOMENTUM },
@@ -83,7 +86,7 @@ static const struct option longopts[] = {
 #define MAX_HIDDEN 64
 
 struct opts {
-	const char *output, *features, *label, *val, *log, *preset;
+	const char *output, *features, *label, *val, *log, *preset, *plot;
 	size_t hidden[MAX_HIDDEN], n_hidden;
 	enum pml_act act[MAX_HIDDEN];
 	size_t n_act;
@@ -97,6 +100,7 @@ struct opts {
 struct log_ctx {
 	int quiet;
 	FILE *log;
+	struct pml_curve curve;
 	struct pml_progress prog;
 	char what[48];
 };
@@ -150,6 +154,7 @@ on_epoch(const struct pml_epoch_info *e, void *ctx)
 		fprintf(stderr, "%s\n", line);
 	if (c->log)
 		fprintf(c->log, "%s\n", line), fflush(c->log);
+	pml_curve_add(&c->curve, e->train_loss, e->train_acc, e->val_loss, e->val_acc);
 	snprintf(c->what, sizeof(c->what), "epoch %zu/%zu", e->epoch + 1, e->epochs);
 	pml_progress_init(&c->prog, c->what, 0, c->quiet);
 	return 0;
@@ -217,6 +222,7 @@ main(int argc, char **argv)
 			break;
 		case O_LABEL: o.label = optarg; break;
 		case O_LOG: o.log = optarg; break;
+		case O_PLOT: o.plot = optarg; break;
 		case O_LOSS:
 			if (pml_loss_parse(optarg, &loss) < 0)
 				pml_usage_error("--loss: expected ce or mse, got '%s'", optarg);
@@ -305,6 +311,9 @@ main(int argc, char **argv)
 	tm.val = o.val ? &val : NULL;
 	pml_model_from_training(&model, net, &tm);
 	rc = pml_model_save(&model, o.output);
+	if (rc == 0 && o.plot && pml_curve_save_svg(&lc.curve, "pml-train learning curve", o.plot) < 0)
+		rc = -1;
+	pml_curve_release(&lc.curve);
 	pml_model_release(&model);
 	pml_dataset_release(&train);
 	if (o.val)
