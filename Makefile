@@ -138,3 +138,25 @@ clean:
 
 .PHONY: all check demo torture hdr-check install clean FORCE
 .SECONDARY:
+
+# libFuzzer targets: tests/fuzz/fuzz-*.c, built with clang against the library
+# sources (not libpml.a, which may be built by gcc). FUZZ_SECONDS per target.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) \
+	-DPML_VERSION='"$(VERSION)"' -fsanitize=fuzzer,address,undefined -fno-math-errno
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(HEADERS)
+	@mkdir -p $(@D)
+	$(QUIET_LINK)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LIBS)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+		echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus-$$n \
+			tests/fuzz/seeds-$${n#fuzz-} 2>&1 | tail -3 || exit 1; \
+	done
+
+.PHONY: fuzz

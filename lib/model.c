@@ -1,0 +1,552 @@
+/*
+ * model.c: the model file, pml-model(5).
+ *
+ * The file is one msgpack map with four keys in this order:
+ *     {"format": "pml-model", "version": 1, "model": {...}, "crc32c": u32}
+ * The crc32c value is always written as 0xce and 4 big-endian bytes, the
+ * last 5 bytes of the file, and is the CRC-32C of every byte before those
+ * 4. The fixed prefix doubles as the magic number.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pml/alloc.h"
+#include "pml/err.h"
+#include "pml/io.h"
+#include "pml/model.h"
+#include "pml/mp.h"
+#include "pml/nn.h"
+
+/* fixmap(4), "format", "pml-model", "version": the magic, then the version fixint */
+static const unsigned char magic[] = "\x84\xa6" "format" "\xa9" "pml-model" "\xa7" "version";
+#define MAGIC_LEN (sizeof(magic) - 1)
+#define MODEL_MAX_FILE ((size_t)1 << 31)
+#define MODEL_MAX_LAYERS 1024
+
+void
+pml_model_init(struct pml_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	pml_schema_init(&m->input);
+	pml_rawlist_init(&m->chain);
+	pml_buf_init(&m->meta, 0);
+}
+
+void
+pml_model_release(struct pml_model *m)
+{
+	size_t i;
+
+	pml_schema_release(&m->input);
+	pml_rawlist_release(&m->chain);
+	free(m->feature);
+	free(m->label);
+	for (i = 0; i < m->n_class; i++)
+		free(m->classes[i]);
+	free(m->classes);
+	pml_net_free(m->net);
+	pml_buf_release(&m->meta);
+	pml_model_init(m);
+}
+
+int
+pml_model_sniff(const void *p, size_t n)
+{
+	return n >= MAGIC_LEN && !memcmp(p, magic, MAGIC_LEN);
+}
+
+static int
+host_is_le(void)
+{
+	const uint16_t one = 1;
+
+	return *(const unsigned char *)&one == 1;
+}
+
+static void
+pack_f32le(msgpack_packer *pk, const float *v, size_t n)
+{
+	size_t i;
+
+	msgpack_pack_bin(pk, n * 4);
+	if (host_is_le()) {
+		msgpack_pack_bin_body(pk, v, n * 4);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char b[4], t;
+
+		memcpy(b, &v[i], 4);
+		t = b[0], b[0] = b[3], b[3] = t;
+		t = b[1], b[1] = b[2], b[2] = t;
+		msgpack_pack_bin_body(pk, b, 4);
+	}
+}
+
+static void
+unpack_f32le(float *dst, const char *src, size_t n)
+{
+	size_t i;
+
+	memcpy(dst, src, n * 4);
+	if (host_is_le())
+		return;
+	for (i = 0; i < n; i++) {
+		unsigned char *b = (unsigned char *)&dst[i], t;
+
+		t = b[0], b[0] = b[3], b[3] = t;
+		t = b[1], b[1] = b[2], b[2] = t;
+	}
+}
+
+/* The network: {"n_in", "loss", "layers": [{"type", ...}]}; weights only if with_weights. */
+static void
+pack_net(msgpack_packer *pk, const struct pml_net *net, int with_weights)
+{
+	size_t i;
+
+	msgpack_pack_map(pk, with_weights ? 3 : 5);
+	pml_mp_pack_cstr(pk, "n_in");
+	msgpack_pack_uint64(pk, net->n_in);
+	pml_mp_pack_cstr(pk, "loss");
+	pml_mp_pack_cstr(pk, pml_loss_name(net->loss));
+	if (!with_weights) {
+		pml_mp_pack_cstr(pk, "n_out");
+		msgpack_pack_uint64(pk, net->n_out);
+		pml_mp_pack_cstr(pk, "n_params");
+		msgpack_pack_uint64(pk, net->n_param);
+	}
+	pml_mp_pack_cstr(pk, "layers");
+	msgpack_pack_array(pk, net->n_layer);
+	for (i = 0; i < net->n_layer; i++) {
+		const struct pml_layer *l = &net->layer[i];
+
+		switch (l->kind) {
+		case PML_LAYER_DENSE:
+			msgpack_pack_map(pk, 3 + (with_weights ? 2 : 0));
+			pml_mp_pack_cstr(pk, "type");
+			pml_mp_pack_cstr(pk, l->ops->name);
+			pml_mp_pack_cstr(pk, "n_in");
+			msgpack_pack_uint64(pk, l->n_in);
+			pml_mp_pack_cstr(pk, "n_out");
+			msgpack_pack_uint64(pk, l->n_out);
+			if (with_weights) {
+				pml_mp_pack_cstr(pk, "w");
+				pack_f32le(pk, l->w, l->n_out * l->n_in);
+				pml_mp_pack_cstr(pk, "b");
+				pack_f32le(pk, l->b, l->n_out);
+			}
+			break;
+		case PML_LAYER_DROPOUT:
+			msgpack_pack_map(pk, 2);
+			pml_mp_pack_cstr(pk, "type");
+			pml_mp_pack_cstr(pk, l->ops->name);
+			pml_mp_pack_cstr(pk, "rate");
+			msgpack_pack_double(pk, (double)l->rate);
+			break;
+		default:
+			msgpack_pack_map(pk, 1);
+			pml_mp_pack_cstr(pk, "type");
+			pml_mp_pack_cstr(pk, l->ops->name);
+			break;
+		}
+	}
+}
+
+static void
+pack_names(msgpack_packer *pk, size_t n, char *const *names)
+{
+	size_t i;
+
+	msgpack_pack_array(pk, n);
+	for (i = 0; i < n; i++)
+		pml_mp_pack_cstr(pk, names[i]);
+}
+
+/* The "model" map; with_weights 0 gives the summary used for JSON. */
+static int
+pack_model(struct pml_buf *b, const struct pml_model *m, int with_weights)
+{
+	msgpack_packer pk;
+
+	pml_mp_packer_init_buf(&pk, b);
+	msgpack_pack_map(&pk, 7);
+	pml_mp_pack_cstr(&pk, "input");
+	pml_schema_pack(&m->input, &pk);
+	pml_mp_pack_cstr(&pk, "chain");
+	msgpack_pack_array(&pk, m->chain.n);
+	pml_buf_add(b, m->chain.bytes.buf, m->chain.bytes.len);
+	pml_mp_pack_cstr(&pk, "feature");
+	pml_mp_pack_cstr(&pk, m->feature ? m->feature : "");
+	pml_mp_pack_cstr(&pk, "label");
+	if (m->label)
+		pml_mp_pack_cstr(&pk, m->label);
+	else
+		msgpack_pack_nil(&pk);
+	pml_mp_pack_cstr(&pk, "classes");
+	pack_names(&pk, m->n_class, m->classes);
+	pml_mp_pack_cstr(&pk, "net");
+	pack_net(&pk, m->net, with_weights);
+	pml_mp_pack_cstr(&pk, "meta");
+	if (m->meta.len)
+		pml_buf_add(b, m->meta.buf, m->meta.len);
+	else
+		msgpack_pack_map(&pk, 0);
+	return 0;
+}
+
+int
+pml_model_save(const struct pml_model *m, const char *path)
+{
+	struct pml_buf b = PML_BUF_INIT;
+	struct pml_out out;
+	msgpack_packer pk;
+	unsigned char tail[5];
+	uint32_t crc;
+	int rc;
+
+	if (!m->net || !m->feature)
+		return pml_error("%s: model has no network or no feature column", path);
+	pml_buf_add(&b, magic, MAGIC_LEN);
+	pml_mp_packer_init_buf(&pk, &b);
+	msgpack_pack_uint32(&pk, PML_MODEL_VERSION);
+	pml_mp_pack_cstr(&pk, "model");
+	pack_model(&b, m, 1);
+	pml_mp_pack_cstr(&pk, "crc32c");
+	pml_buf_addch(&b, 0xce);
+	crc = pml_crc32c(0, b.buf, b.len);
+	tail[0] = (unsigned char)(crc >> 24);
+	tail[1] = (unsigned char)(crc >> 16);
+	tail[2] = (unsigned char)(crc >> 8);
+	tail[3] = (unsigned char)crc;
+	pml_buf_add(&b, tail, 4);
+	if (pml_out_open(&out, path) < 0) {
+		pml_buf_release(&b);
+		return -1;
+	}
+	pml_out_write(&out, b.buf, b.len);
+	rc = pml_out_close(&out);
+	pml_buf_release(&b);
+	return rc;
+}
+
+static int
+read_file(const char *path, struct pml_buf *b)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY);
+	size_t got = 0;
+
+	if (fd < 0)
+		return pml_error_errno("%s", path);
+	if (fstat(fd, &st) < 0) {
+		pml_error_errno("%s", path);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pml_error("%s: not a regular file", path);
+		goto fail;
+	}
+	if ((uint64_t)st.st_size > MODEL_MAX_FILE) {
+		pml_error("%s: model file of %lld bytes is over the limit", path, (long long)st.st_size);
+		goto fail;
+	}
+	pml_buf_grow(b, (size_t)st.st_size);
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, b->buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			pml_error_errno("%s", path);
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got) {
+		b->len = got;
+		b->buf[got] = 0;
+	}
+	close(fd);
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+static int
+get_size(const msgpack_object *o, size_t max, size_t *v)
+{
+	uint64_t u;
+
+	if (pml_mp_u64(o, &u) < 0 || u > max)
+		return -1;
+	*v = (size_t)u;
+	return 0;
+}
+
+/* Build the network from its map, checking every size against the bins first. */
+static int
+load_net(struct pml_model *m, const msgpack_object *o, const char *path)
+{
+	const msgpack_object *layers = pml_mp_get(o, "layers");
+	struct pml_net *net;
+	size_t n_in, width, i;
+	enum pml_loss loss;
+	char *s;
+
+	if (get_size(pml_mp_get(o, "n_in"), PML_MAX_VEC_ELEMS, &n_in) < 0 || !n_in)
+		return pml_error("%s: network: bad or missing 'n_in'", path);
+	s = pml_mp_xstrdup(pml_mp_get(o, "loss"));
+	if (!s || pml_loss_parse(s, &loss) < 0) {
+		pml_error("%s: network: unknown loss '%s'", path, s ? s : "");
+		free(s);
+		return -1;
+	}
+	free(s);
+	if (!layers || layers->type != MSGPACK_OBJECT_ARRAY || !layers->via.array.size ||
+	    layers->via.array.size > MODEL_MAX_LAYERS)
+		return pml_error("%s: network: bad or missing 'layers'", path);
+	/* first pass: shapes and bin sizes, nothing allocated */
+	width = n_in;
+	for (i = 0; i < layers->via.array.size; i++) {
+		const msgpack_object *l = &layers->via.array.ptr[i], *w, *b;
+		size_t li, lo;
+
+		if (pml_mp_is_str(pml_mp_get(l, "type"), "dense")) {
+			if (get_size(pml_mp_get(l, "n_in"), PML_MAX_VEC_ELEMS, &li) < 0 ||
+			    get_size(pml_mp_get(l, "n_out"), PML_MAX_VEC_ELEMS, &lo) < 0 ||
+			    li != width || !lo)
+				return pml_error("%s: network: layer %zu: bad shape", path, i + 1);
+			w = pml_mp_get(l, "w");
+			b = pml_mp_get(l, "b");
+			if (!w || w->type != MSGPACK_OBJECT_BIN || !b || b->type != MSGPACK_OBJECT_BIN ||
+			    (uint64_t)w->via.bin.size != (uint64_t)li * lo * 4 ||
+			    (uint64_t)b->via.bin.size != (uint64_t)lo * 4)
+				return pml_error("%s: network: layer %zu: weights do not match %zu x %zu",
+						 path, i + 1, lo, li);
+			width = lo;
+		} else {
+			const msgpack_object *t = pml_mp_get(l, "type");
+			const char *p;
+			size_t n;
+
+			if (pml_mp_str(t, &p, &n) < 0)
+				return pml_error("%s: network: layer %zu has no type", path, i + 1);
+			s = pml_xmemdupz(p, n);
+			if (!pml_layer_ops_find(s)) {
+				pml_error("%s: network: layer %zu: unknown type '%s'", path, i + 1, s);
+				free(s);
+				return -1;
+			}
+			free(s);
+		}
+	}
+	net = pml_net_new(n_in);
+	for (i = 0; i < layers->via.array.size; i++) {
+		const msgpack_object *l = &layers->via.array.ptr[i];
+		const msgpack_object *t = pml_mp_get(l, "type");
+		enum pml_act act;
+		double rate;
+		int rc;
+
+		s = pml_xmemdupz(t->via.str.ptr, t->via.str.size);
+		if (!strcmp(s, "dense")) {
+			rc = pml_net_add_dense(net, (size_t)pml_mp_get(l, "n_out")->via.u64);
+		} else if (!strcmp(s, "dropout")) {
+			rc = pml_mp_double(pml_mp_get(l, "rate"), &rate) < 0 ? pml_error("%s: network: layer %zu: bad dropout rate", path, i + 1)
+			     : pml_net_add_dropout(net, (float)rate);
+		} else if (pml_act_parse(s, &act) == 0) {
+			rc = pml_net_add_act(net, act);
+		} else {
+			rc = pml_error("%s: network: layer %zu: unknown type '%s'", path, i + 1, s);
+		}
+		free(s);
+		if (rc < 0)
+			goto fail;
+	}
+	pml_net_set_loss(net, loss);
+	if (pml_net_finish(net) < 0)
+		goto fail;
+	for (i = 0; i < layers->via.array.size; i++) {
+		struct pml_layer *ly = &net->layer[i];
+		const msgpack_object *l = &layers->via.array.ptr[i];
+
+		if (ly->kind != PML_LAYER_DENSE)
+			continue;
+		unpack_f32le(ly->w, pml_mp_get(l, "w")->via.bin.ptr, ly->n_out * ly->n_in);
+		unpack_f32le(ly->b, pml_mp_get(l, "b")->via.bin.ptr, ly->n_out);
+	}
+	for (i = 0; i < net->n_param; i++)
+		if (!isfinite(net->param[i])) {
+			pml_error("%s: network: weight %zu is not finite", path, i);
+			goto fail;
+		}
+	m->net = net;
+	return 0;
+fail:
+	pml_net_free(net);
+	return -1;
+}
+
+static int
+load_model(struct pml_model *m, const msgpack_object *o, const char *path)
+{
+	const msgpack_object *x;
+	uint32_t i;
+
+	if (!o || o->type != MSGPACK_OBJECT_MAP)
+		return pml_error("%s: 'model' is missing or not a map", path);
+	if (pml_schema_unpack(&m->input, pml_mp_get(o, "input"), path) < 0)
+		return -1;
+	x = pml_mp_get(o, "chain");
+	if (!x || x->type != MSGPACK_OBJECT_ARRAY)
+		return pml_error("%s: 'chain' is missing or not an array", path);
+	for (i = 0; i < x->via.array.size; i++) {
+		struct pml_buf one = PML_BUF_INIT;
+
+		pml_mp_pack_object(&one, &x->via.array.ptr[i]);
+		pml_rawlist_add(&m->chain, one.buf, one.len);
+		pml_buf_release(&one);
+	}
+	m->feature = pml_mp_xstrdup(pml_mp_get(o, "feature"));
+	if (!m->feature || !*m->feature)
+		return pml_error("%s: 'feature' is missing", path);
+	x = pml_mp_get(o, "label");
+	if (x && x->type == MSGPACK_OBJECT_STR)
+		m->label = pml_mp_xstrdup(x);
+	else if (x && x->type != MSGPACK_OBJECT_NIL)
+		return pml_error("%s: 'label' is not a string", path);
+	x = pml_mp_get(o, "classes");
+	if (!x || x->type != MSGPACK_OBJECT_ARRAY)
+		return pml_error("%s: 'classes' is missing or not an array", path);
+	m->classes = pml_xcalloc(x->via.array.size + 1, sizeof(char *));
+	for (i = 0; i < x->via.array.size; i++) {
+		m->classes[i] = pml_mp_xstrdup(&x->via.array.ptr[i]);
+		if (!m->classes[i])
+			return pml_error("%s: class %u is not a string", path, i + 1);
+		m->n_class = i + 1;
+	}
+	if (load_net(m, pml_mp_get(o, "net"), path) < 0)
+		return -1;
+	if (m->n_class && m->n_class != m->net->n_out)
+		return pml_error("%s: %zu classes but the network has %zu outputs", path, m->n_class,
+				 m->net->n_out);
+	if (!m->n_class && m->net->loss == PML_LOSS_SOFTMAX_CE)
+		return pml_error("%s: a cross-entropy network without class names", path);
+	if (!m->chain.n) {
+		int c = pml_schema_find(&m->input, m->feature);
+
+		if (c < 0 || m->input.col[c].type != PML_TYPE_VEC ||
+		    m->input.col[c].n_elem != m->net->n_in)
+			return pml_error("%s: feature column '%s' does not match the network's %zu inputs",
+					 path, m->feature, m->net->n_in);
+	}
+	x = pml_mp_get(o, "meta");
+	if (x && x->type == MSGPACK_OBJECT_MAP)
+		pml_mp_pack_object(&m->meta, x);
+	return 0;
+}
+
+int
+pml_model_load(struct pml_model *m, const char *path)
+{
+	struct pml_buf b = PML_BUF_INIT;
+	msgpack_zone zone;
+	msgpack_object obj;
+	const unsigned char *p;
+	size_t len, msg_len;
+	const char *why;
+	uint32_t crc, want;
+	int rc = -1, fr;
+
+	pml_model_init(m);
+	if (read_file(path, &b) < 0)
+		return -1;
+	p = (const unsigned char *)b.buf;
+	len = b.len;
+	if (!len) {
+		pml_buf_release(&b);
+		return pml_error("%s: empty file, not a pml model", path);
+	}
+	if (!pml_model_sniff(p, len)) {
+		pml_buf_release(&b);
+		return pml_error("%s: not a pml model file (bad magic)", path);
+	}
+	if (len <= MAGIC_LEN || p[MAGIC_LEN] > 0x7f) {
+		pml_buf_release(&b);
+		return pml_error("%s: truncated or corrupt model file (bad version)", path);
+	}
+	if (p[MAGIC_LEN] > PML_MODEL_VERSION) {
+		pml_buf_release(&b);
+		return pml_error("%s: model format version %u is newer than this pml supports (%d); "
+				 "upgrade pml", path, p[MAGIC_LEN], PML_MODEL_VERSION);
+	}
+	if (p[MAGIC_LEN] < 1) {
+		pml_buf_release(&b);
+		return pml_error("%s: unknown model format version 0", path);
+	}
+	/* frame against the largest legal file: a length beyond the end means truncated */
+	fr = pml_mp_frame(p, len, MODEL_MAX_FILE, PML_MP_MAX_DEPTH, &msg_len, &why);
+	if (fr == 0) {
+		pml_buf_release(&b);
+		return pml_error("%s: truncated model file", path);
+	}
+	if (fr < 0 || msg_len != len || len < MAGIC_LEN + 5 || p[len - 5] != 0xce) {
+		pml_buf_release(&b);
+		return pml_error("%s: corrupt model file%s%s", path, fr < 0 ? ": " : "",
+				 fr < 0 ? why : (msg_len != len ? ": bytes after the end" : ""));
+	}
+	want = (uint32_t)p[len - 4] << 24 | (uint32_t)p[len - 3] << 16 | (uint32_t)p[len - 2] << 8 |
+	       p[len - 1];
+	crc = pml_crc32c(0, p, len - 4);
+	if (crc != want) {
+		pml_buf_release(&b);
+		return pml_error("%s: corrupt model file: checksum mismatch (%08x, expected %08x)", path,
+				 crc, want);
+	}
+	msgpack_zone_init(&zone, 4096);
+	if (pml_mp_decode(p, len, &zone, &obj) < 0 || obj.type != MSGPACK_OBJECT_MAP) {
+		pml_error("%s: corrupt model file: undecodable", path);
+	} else if (load_model(m, pml_mp_get(&obj, "model"), path) == 0) {
+		rc = 0;
+	}
+	msgpack_zone_destroy(&zone);
+	pml_buf_release(&b);
+	if (rc < 0)
+		pml_model_release(m);
+	return rc;
+}
+
+void
+pml_model_meta_json(const struct pml_model *m, struct pml_buf *out)
+{
+	struct pml_buf b = PML_BUF_INIT;
+	msgpack_packer pk;
+	msgpack_zone zone;
+	msgpack_object obj;
+
+	pml_mp_packer_init_buf(&pk, &b);
+	msgpack_pack_map(&pk, 3);
+	pml_mp_pack_cstr(&pk, "format");
+	pml_mp_pack_cstr(&pk, PML_MODEL_FORMAT);
+	pml_mp_pack_cstr(&pk, "version");
+	msgpack_pack_uint32(&pk, PML_MODEL_VERSION);
+	pml_mp_pack_cstr(&pk, "model");
+	pack_model(&b, m, 0);
+	msgpack_zone_init(&zone, 4096);
+	if (pml_mp_decode(b.buf, b.len, &zone, &obj) == 0)
+		pml_mp_to_json(out, &obj);
+	else
+		pml_buf_addstr(out, "null");
+	msgpack_zone_destroy(&zone);
+	pml_buf_release(&b);
+}

@@ -1,0 +1,38 @@
+/* fuzz-stream.c: libFuzzer target for the stream reader (pml_reader_*). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "pml/err.h"
+#include "pml/stream.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char path[64];
+	char *paths[1];
+	struct pml_reader *r;
+	const struct pml_value *v;
+	FILE *f;
+
+	if (!path[0])
+		snprintf(path, sizeof(path), "/tmp/pml-fuzz-stream.%d", (int)getpid());
+	f = fopen(path, "wb");
+	if (!f)
+		return 0;
+	if (size)
+		fwrite(data, 1, size, f);
+	fclose(f);
+	pml_err_capture(1);
+	paths[0] = path;
+	r = pml_reader_open(1, paths, 1 << 20);
+	if (r) {
+		while (pml_reader_next(r, &v) > 0)
+			;
+		pml_reader_free(r);
+	}
+	return 0;
+}
