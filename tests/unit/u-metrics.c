@@ -200,6 +200,33 @@ test_proba(void)
 	T_NEAR(get(&m, "top_k_accuracy"), 1.0, 0, "metric top_k_accuracy");
 	T_OK(!isnan(get(&m, "log_loss")), "metric log_loss available");
 
+	/* rows of network output */
+	pml_metrics_release(&m);
+	pml_metrics_init_class(&m, 3, NULL, 1, 0);
+	T_EQ_INT(pml_metrics_add_output(&m, 1, pf, 3), 0, "output row added");
+	pml_err_capture(1);
+	T_EQ_INT(pml_metrics_add_output(&m, 3, pf, 3), -1, "label 3 of 3 classes refused");
+	T_EQ_STR(pml_err_last(), "label 3 outside the 3 classes", "its message");
+	T_EQ_INT(pml_metrics_add_output(&m, 0.5, pf, 3), -1, "fractional label refused");
+	T_EQ_INT(pml_metrics_add_output(&m, -1, pf, 3), -1, "negative label refused");
+	T_EQ_INT(pml_metrics_add_output(&m, NAN, pf, 3), -1, "NaN label refused");
+	T_EQ_INT(pml_metrics_add_output(&m, 1, pf, 2), -1, "wrong output width refused");
+	pml_err_capture(0);
+	pml_metrics_finish(&m);
+	T_OK(m.n == 1 && m.confusion[1 * 3 + 1] == 1, "output row: argmax is the prediction");
+	pml_metrics_release(&m);
+	pml_metrics_init_regression(&m);
+	T_EQ_INT(pml_metrics_add_output(&m, 2, pf, 1), 0, "regression output row");
+	pml_metrics_finish(&m);
+	T_NEAR(m.mae, 1.75, EPS, "regression output: first value is the prediction");
+	pml_metrics_release(&m2);
+	pml_err_capture(1);
+	T_EQ_INT(pml_metrics_init_class(&m2, PML_METRICS_MAX_CLASSES + 1, NULL, 0, 0), -1,
+		 "too many classes refused before allocating");
+	pml_err_capture(0);
+	pml_metrics_release(&m2);
+	pml_metrics_init_class(&m2, 3, NULL, 1, 1);
+
 	/* float interface and refusals */
 	pml_metrics_release(&m);
 	pml_metrics_init_class(&m, 3, NULL, 1, 0);
