@@ -8,6 +8,7 @@
 #include "pml/cli.h"
 #include "pml/err.h"
 #include "pml/io.h"
+#include "pml/model.h"
 #include "pml/render.h"
 #include "pml/stream.h"
 
@@ -32,6 +33,44 @@ static const char usage[] =
 enum mode { M_JSON, M_CSV, M_TSV, M_TABLE, M_SCHEMA, M_COUNT };
 
 #define TABLE_ROWS 1000
+
+/* A single regular file that is a model: print its metadata. -1 if not a model. */
+static int
+cat_model(const char *path, const char *output)
+{
+	unsigned char head[64];
+	struct pml_in in;
+	struct pml_model m;
+	struct pml_out out;
+	struct pml_buf b = PML_BUF_INIT;
+	ssize_t n;
+	int rc;
+
+	if (!strcmp(path, "-"))
+		return -1;
+	pml_err_capture(1);
+	rc = pml_in_open(&in, path);
+	pml_err_capture(0);
+	if (rc < 0)
+		return -1;
+	n = pml_in_read(&in, head, sizeof(head));
+	pml_in_close(&in);
+	if (n <= 0 || !pml_model_sniff(head, (size_t)n))
+		return -1;
+	pml_model_init(&m);
+	if (pml_model_load(&m, path) < 0)
+		return PML_EXIT_FAIL;
+	pml_model_meta_json(&m, &b);
+	pml_buf_addch(&b, '\n');
+	pml_model_release(&m);
+	if (pml_out_open(&out, output) < 0) {
+		pml_buf_release(&b);
+		return PML_EXIT_FAIL;
+	}
+	pml_out_write(&out, b.buf, b.len);
+	pml_buf_release(&b);
+	return pml_out_close(&out) < 0 ? PML_EXIT_FAIL : PML_EXIT_OK;
+}
 
 struct table {
 	const struct pml_schema *s;
@@ -130,6 +169,8 @@ main(int argc, char **argv)
 		default: pml_usage_hint();
 		}
 	}
+	if (argc - optind == 1 && (rc = cat_model(argv[optind], output)) >= 0)
+		return pml_cli_finish(rc);
 	r = pml_reader_open(argc - optind, argv + optind, max_message);
 	if (!r)
 		return PML_EXIT_FAIL;

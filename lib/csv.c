@@ -1,0 +1,1093 @@
+/* csv.c: CSV/TSV input over libcsv (strict), with type inference. */
+#include <csv.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pml/alloc.h"
+#include "pml/buf.h"
+#include "pml/csv.h"
+#include "pml/err.h"
+#include "pml/io.h"
+#include "pml/schema.h"
+
+#define BLOCK (64 * 1024)
+#define ROW_MAX_MIN ((size_t)16 << 20)
+
+/* ---- numbers and text ---- */
+
+static const double pow10_tab[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/* strtod on a bounded copy (the C locale is set by pml_cli_init). */
+static int
+slow_double(const char *s, size_t n, double *f)
+{
+	char tmp[512];
+	char *end;
+
+	if (n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	errno = 0;
+	*f = strtod(tmp, &end);
+	if (end != tmp + n)
+		return -1;
+	return isfinite(*f) ? 0 : -1;
+}
+
+int
+pml_csv_number(const char *s, size_t n, int64_t *i, double *f)
+{
+	const char *p = s, *end = s + n, *ds;
+	uint64_t m = 0;
+	int neg = 0, sig = 0, inexact = 0, is_float = 0;
+	long exp10 = 0, e = 0;
+	size_t n_int, n_frac = 0;
+
+	if (p < end && (*p == '-' || *p == '+')) {
+		neg = *p == '-';
+		p++;
+	}
+	ds = p;
+	while (p < end && (unsigned)(*p - '0') < 10) {
+		unsigned d = (unsigned)(*p - '0');
+		if (sig < 19) {
+			m = m * 10 + d;
+			if (m)
+				sig++;
+		} else {
+			exp10++;
+			inexact |= d != 0;
+		}
+		p++;
+	}
+	n_int = (size_t)(p - ds);
+	if (p < end && *p == '.') {
+		const char *fs = ++p;
+		is_float = 1;
+		while (p < end && (unsigned)(*p - '0') < 10) {
+			unsigned d = (unsigned)(*p - '0');
+			if (sig < 19) {
+				m = m * 10 + d;
+				if (m)
+					sig++;
+				exp10--;
+			} else {
+				inexact |= d != 0;
+			}
+			p++;
+		}
+		n_frac = (size_t)(p - fs);
+	}
+	if (n_int + n_frac == 0)
+		return 0;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		int eneg = 0;
+		const char *es;
+		is_float = 1;
+		p++;
+		if (p < end && (*p == '-' || *p == '+')) {
+			eneg = *p == '-';
+			p++;
+		}
+		es = p;
+		while (p < end && (unsigned)(*p - '0') < 10) {
+			if (e < 100000)
+				e = e * 10 + (*p - '0');
+			p++;
+		}
+		if (p == es)
+			return 0;
+		if (eneg)
+			e = -e;
+	}
+	if (p != end)
+		return 0;
+	if (!is_float) {
+		if (!inexact && exp10 == 0 && m <= (uint64_t)INT64_MAX + (uint64_t)neg) {
+			*i = neg ? (int64_t)(0 - m) : (int64_t)m;
+			*f = (double)*i;
+			return 1;
+		}
+		/* too big for int64: a float */
+	}
+	exp10 += e;
+	if (!inexact && m <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
+		double v = (double)m;
+		v = exp10 < 0 ? v / pow10_tab[-exp10] : v * pow10_tab[exp10];
+		*f = neg ? -v : v;
+		return 2;
+	}
+	if (slow_double(s, n, f) < 0)
+		return 0;
+	return 2;
+}
+
+int
+pml_utf8_valid(const char *s, size_t n, size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		unsigned c = *p;
+		size_t k;
+		uint32_t cp;
+
+		if (c >= 0x01 && c < 0x80) {
+			p++;
+			continue;
+		}
+		if (c == 0)
+			goto fail;
+		if (c >= 0xc2 && c <= 0xdf) {
+			k = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			k = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			k = 3;
+			cp = c & 0x07;
+		} else {
+			goto fail;
+		}
+		if ((size_t)(end - p) <= k)
+			goto fail;
+		for (size_t j = 1; j <= k; j++) {
+			if ((p[j] & 0xc0) != 0x80)
+				goto fail;
+			cp = (cp << 6) | (p[j] & 0x3f);
+		}
+		if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			goto fail;
+		p += k + 1;
+	}
+	return 1;
+fail:
+	if (bad)
+		*bad = (size_t)(p - (const unsigned char *)s);
+	return 0;
+}
+
+/* Field classes for inference. */
+enum fclass { FC_INT, FC_FLOAT, FC_BOOL, FC_CODE, FC_SUSPECT, FC_STR };
+
+static int
+is_bool(const char *s, size_t n, int *b)
+{
+	if (n == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "True", 4) || !memcmp(s, "TRUE", 4))) {
+		*b = 1;
+		return 1;
+	}
+	if (n == 5 && (!memcmp(s, "false", 5) || !memcmp(s, "False", 5) || !memcmp(s, "FALSE", 5))) {
+		*b = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* Something a reader would take for a number but we refuse. */
+static int
+looks_numeric(const char *s, size_t n)
+{
+	char tmp[128];
+	char *end;
+	size_t a = 0, b = n, j;
+	int digits = 0;
+
+	while (a < b && (s[a] == ' ' || s[a] == '\t'))
+		a++;
+	while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
+		b--;
+	if (a == b || b - a >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, s + a, b - a);
+	tmp[b - a] = '\0';
+	/* decimal comma or thousands separators: 1,5 or 1,000.25 */
+	for (j = 0; tmp[j]; j++) {
+		if ((unsigned)(tmp[j] - '0') < 10)
+			digits++;
+		else if (!strchr("+-,.", tmp[j]))
+			break;
+	}
+	if (!tmp[j] && digits && strchr(tmp, ','))
+		return 1;
+	(void)strtod(tmp, &end);
+	return end != tmp && *end == '\0';
+}
+
+static enum fclass
+classify(const char *s, size_t n, int64_t *i, double *f, int *b)
+{
+	const char *d = s;
+	int r;
+
+	r = pml_csv_number(s, n, i, f);
+	if (r) {
+		if (*d == '-' || *d == '+')
+			d++;
+		if (d[0] == '0' && d + 1 < s + n && (unsigned)(d[1] - '0') < 10)
+			return FC_CODE;
+		return r == 1 ? FC_INT : FC_FLOAT;
+	}
+	if (is_bool(s, n, b))
+		return FC_BOOL;
+	if (looks_numeric(s, n))
+		return FC_SUSPECT;
+	return FC_STR;
+}
+
+/* Quote a value for a message: at most 40 bytes. */
+static const char *
+show(const char *s, size_t n, char *buf, size_t len)
+{
+	if (n > 40)
+		snprintf(buf, len, "%.40s...", s);
+	else
+		snprintf(buf, len, "%.*s", (int)n, s);
+	return buf;
+}
+
+/* ---- missing spellings ---- */
+
+struct na_list {
+	char **w;
+	size_t *len;
+	size_t n;
+	int empty;
+	unsigned char first[256];
+};
+
+static void
+na_init(struct na_list *na, const char *spec)
+{
+	const char *p = spec ? spec : PML_CSV_DEFAULT_NA;
+
+	memset(na, 0, sizeof(*na));
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (l == 0) {
+			na->empty = 1;
+		} else {
+			na->w = pml_xreallocarray(na->w, na->n + 1, sizeof(*na->w));
+			na->len = pml_xreallocarray(na->len, na->n + 1, sizeof(*na->len));
+			na->w[na->n] = pml_xmemdupz(p, l);
+			na->len[na->n] = l;
+			na->first[(unsigned char)p[0]] = 1;
+			na->n++;
+		}
+		if (!e)
+			break;
+		p = e + 1;
+	}
+}
+
+static void
+na_release(struct na_list *na)
+{
+	for (size_t i = 0; i < na->n; i++)
+		free(na->w[i]);
+	free(na->w);
+	free(na->len);
+	memset(na, 0, sizeof(*na));
+}
+
+static int
+na_match(const struct na_list *na, const char *s, size_t n)
+{
+	if (n == 0)
+		return na->empty;
+	if (!na->first[(unsigned char)s[0]])
+		return 0;
+	for (size_t i = 0; i < na->n; i++)
+		if (na->len[i] == n && !memcmp(na->w[i], s, n))
+			return 1;
+	return 0;
+}
+
+/* ---- rows ---- */
+
+struct row {
+	struct pml_buf bytes;   /* fields, each followed by a NUL */
+	size_t *off;            /* n + 1 offsets: field j is [off[j], off[j+1] - 1) */
+	size_t n, m;
+	uint64_t line;
+};
+
+static void
+row_reset(struct row *r)
+{
+	pml_buf_reset(&r->bytes);
+	r->n = 0;
+	PML_ALLOC_GROW(r->off, 1, r->m);
+	r->off[0] = 0;
+}
+
+static void
+row_release(struct row *r)
+{
+	pml_buf_release(&r->bytes);
+	free(r->off);
+	memset(r, 0, sizeof(*r));
+}
+
+static void
+row_move(struct row *dst, struct row *src)
+{
+	*dst = *src;
+	memset(src, 0, sizeof(*src));
+	src->bytes = (struct pml_buf)PML_BUF_INIT;
+}
+
+static inline const char *
+row_field(const struct row *r, size_t j, size_t *len)
+{
+	*len = r->off[j + 1] - r->off[j] - 1;
+	return r->bytes.buf + r->off[j];
+}
+
+/* ---- the reader ---- */
+
+struct colinfo {
+	int seen_int, seen_float, seen_bool, seen_str;
+	uint64_t suspect_line;
+	char suspect[64];
+};
+
+struct pml_csv {
+	char *path;
+	struct pml_in in;
+	int in_open;
+	struct csv_parser p;
+	int p_init;
+	char *blk;
+	size_t blk_len, blk_pos;
+	int in_eof, fini_done, started, pending_cr;
+	uint64_t line;          /* line of the next byte */
+	uint64_t row_start;
+	int mid_row;
+	struct row cur;
+	int row_done;
+	int cb_err;             /* a callback failed; message printed */
+	size_t max_field, row_max;
+	int delim;
+	int skip_bad;
+	struct na_list na;
+	size_t n_col;           /* 0 until the first row */
+	struct pml_schema schema;
+	size_t infer_rows;
+	struct row *buf_rows;
+	size_t n_buf, i_buf;
+	struct pml_value *vals;
+	uint64_t last_line, n_rec, n_skip;
+};
+
+static const char *
+colname(const struct pml_csv *c, size_t j, char *buf, size_t len)
+{
+	if (j < c->schema.n_col)
+		return c->schema.col[j].name;
+	snprintf(buf, len, "c%zu", j + 1);
+	return buf;
+}
+
+static void
+cb_field(void *s, size_t len, void *data)
+{
+	struct pml_csv *c = data;
+	struct row *r = &c->cur;
+	char nb[32];
+
+	if (c->cb_err)
+		return;
+	if (len > c->max_field) {
+		c->cb_err = pml_error("%s: line %llu, column '%s': field over %zu bytes (see --max-field)",
+				      c->path, (unsigned long long)c->row_start,
+				      colname(c, r->n, nb, sizeof(nb)), c->max_field);
+		return;
+	}
+	if (r->n >= PML_MAX_COLUMNS) {
+		c->cb_err = pml_error("%s: line %llu: more than %d fields", c->path,
+				      (unsigned long long)c->row_start, PML_MAX_COLUMNS);
+		return;
+	}
+	if (r->bytes.len + len > c->row_max) {
+		c->cb_err = pml_error("%s: line %llu: row over %zu bytes", c->path,
+				      (unsigned long long)c->row_start, c->row_max);
+		return;
+	}
+	if (len && memchr(s, '\0', len)) {
+		c->cb_err = pml_error("%s: line %llu, column '%s': NUL byte in field", c->path,
+				      (unsigned long long)c->row_start, colname(c, r->n, nb, sizeof(nb)));
+		return;
+	}
+	pml_buf_grow(&r->bytes, len + 1);
+	memcpy(r->bytes.buf + r->bytes.len, s, len);
+	r->bytes.len += len;
+	r->bytes.buf[r->bytes.len++] = '\0';
+	r->n++;
+	PML_ALLOC_GROW(r->off, r->n + 1, r->m);
+	r->off[r->n] = r->bytes.len;
+}
+
+static void
+cb_row(int term, void *data)
+{
+	struct pml_csv *c = data;
+
+	(void)term;
+	if (c->cb_err)
+		return;
+	c->cur.line = c->row_start;
+	c->row_done = 1;
+}
+
+static int
+fill(struct pml_csv *c)
+{
+	ssize_t r;
+
+	c->blk_pos = 0;
+	c->blk_len = 0;
+	while (c->blk_len < BLOCK) {
+		r = pml_in_read(&c->in, c->blk + c->blk_len, BLOCK - c->blk_len);
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			c->in_eof = 1;
+			break;
+		}
+		c->blk_len += (size_t)r;
+		if (c->started)
+			break;
+		if (c->blk_len >= 3)
+			break;
+	}
+	if (!c->started) {
+		c->started = 1;
+		if (c->blk_len >= 3 && !memcmp(c->blk, "\xef\xbb\xbf", 3))
+			c->blk_pos = 3;
+	}
+	return 0;
+}
+
+static int
+quote_error(struct pml_csv *c, uint64_t line)
+{
+	return pml_error("%s: line %llu: bad quoting (a quote inside an unquoted field, "
+			 "text after a closing quote, or an unterminated quote)",
+			 c->path, (unsigned long long)line);
+}
+
+/* The next raw row into c->cur: 1, 0 at the end, -1 on error. */
+static int
+read_row(struct pml_csv *c)
+{
+	row_reset(&c->cur);
+	c->row_done = 0;
+	for (;;) {
+		size_t start, e, len;
+		int nl = 0;
+
+		if (c->blk_pos == c->blk_len) {
+			if (c->in_eof) {
+				if (c->fini_done)
+					return 0;
+				c->fini_done = 1;
+				if (!c->mid_row)
+					c->row_start = c->line;
+				if (csv_fini(&c->p, cb_field, cb_row, c) != 0)
+					return quote_error(c, c->row_start);
+				if (c->cb_err)
+					return -1;
+				if (c->row_done) {
+					c->line++;  /* the last line had no newline */
+					return 1;
+				}
+				return 0;
+			}
+			if (fill(c) < 0)
+				return -1;
+			continue;
+		}
+		start = c->blk_pos;
+		if (c->pending_cr) {
+			c->pending_cr = 0;
+			if (c->blk[start] == '\n') {
+				e = start + 1;
+				goto feed;
+			}
+		}
+		for (e = start; e < c->blk_len; e++)
+			if (c->blk[e] == '\n' || c->blk[e] == '\r')
+				break;
+		if (e < c->blk_len) {
+			nl = 1;
+			if (c->blk[e] == '\r') {
+				if (e + 1 < c->blk_len) {
+					if (c->blk[e + 1] == '\n')
+						e++;
+				} else {
+					c->pending_cr = 1;
+				}
+			}
+			e++;
+		}
+feed:
+		len = e - start;
+		if (!c->mid_row)
+			c->row_start = c->line;
+		if (csv_parse(&c->p, c->blk + start, len, cb_field, cb_row, c) != len) {
+			if (c->cb_err)
+				return -1;
+			return quote_error(c, c->line);
+		}
+		if (c->cb_err)
+			return -1;
+		c->blk_pos = e;
+		if (c->p.entry_pos > c->max_field) {
+			char nb[32];
+			return pml_error("%s: line %llu, column '%s': field over %zu bytes (see --max-field)",
+					 c->path, (unsigned long long)c->row_start,
+					 colname(c, c->cur.n, nb, sizeof(nb)), c->max_field);
+		}
+		c->line += (uint64_t)nl;
+		c->mid_row = c->p.pstate != 0;
+		if (c->row_done)
+			return 1;
+	}
+}
+
+/* A row of the right width: 1, 0 at the end, -1 on error. */
+static int
+read_good_row(struct pml_csv *c)
+{
+	int rc;
+
+	for (;;) {
+		rc = read_row(c);
+		if (rc <= 0)
+			return rc;
+		if (c->cur.n == c->n_col)
+			return 1;
+		if (c->skip_bad) {
+			c->n_skip++;
+			continue;
+		}
+		return pml_error("%s: line %llu: %zu field%s, expected %zu%s", c->path,
+				 (unsigned long long)c->cur.line, c->cur.n, c->cur.n == 1 ? "" : "s",
+				 c->n_col,
+				 c->cur.n > c->n_col ? " (a trailing delimiter or an unquoted delimiter?); "
+						       "--skip-bad-rows skips such rows"
+						     : "; --skip-bad-rows skips such rows");
+	}
+}
+
+static int
+check_utf8(struct pml_csv *c, uint64_t line, size_t j, const char *s, size_t n)
+{
+	size_t bad;
+
+	if (pml_utf8_valid(s, n, &bad))
+		return 0;
+	return pml_error("%s: line %llu, column '%s': invalid UTF-8 at byte %zu of the field",
+			 c->path, (unsigned long long)line, c->schema.col[j].name, bad + 1);
+}
+
+static int
+make_header(struct pml_csv *c, const struct pml_csv_opts *o)
+{
+	char nb[32];
+	size_t j, k;
+
+	c->n_col = c->cur.n;
+	for (j = 0; j < c->n_col; j++) {
+		size_t len;
+		const char *name = row_field(&c->cur, j, &len);
+		size_t bad;
+
+		if (o->no_header || len == 0) {
+			snprintf(nb, sizeof(nb), "c%zu", j + 1);
+			name = nb;
+		} else if (!pml_utf8_valid(name, len, &bad)) {
+			return pml_error("%s: line %llu: column %zu: invalid UTF-8 in the header",
+					 c->path, (unsigned long long)c->cur.line, j + 1);
+		}
+		for (k = 0; k < j; k++)
+			if (!strcmp(c->schema.col[k].name, name))
+				return pml_error("%s: line %llu: duplicate column name '%s' (columns %zu and %zu)",
+						 c->path, (unsigned long long)c->cur.line, name, k + 1, j + 1);
+		pml_schema_add(&c->schema, name, PML_TYPE_STR);
+	}
+	return 0;
+}
+
+static void
+infer_row(struct pml_csv *c, struct colinfo *ci, const struct row *r)
+{
+	for (size_t j = 0; j < c->n_col; j++) {
+		size_t len;
+		const char *s = row_field(r, j, &len);
+		int64_t iv;
+		double fv;
+		int b;
+
+		if (ci[j].seen_str || na_match(&c->na, s, len))
+			continue;
+		switch (classify(s, len, &iv, &fv, &b)) {
+		case FC_INT: ci[j].seen_int = 1; break;
+		case FC_FLOAT: ci[j].seen_float = 1; break;
+		case FC_BOOL: ci[j].seen_bool = 1; break;
+		case FC_SUSPECT:
+			if (!ci[j].suspect_line) {
+				ci[j].suspect_line = r->line;
+				show(s, len, ci[j].suspect, sizeof(ci[j].suspect));
+			}
+			break;
+		default: ci[j].seen_str = 1; break;
+		}
+	}
+}
+
+static int
+infer(struct pml_csv *c, const struct pml_csv_opts *o)
+{
+	struct colinfo *ci = pml_xcalloc(c->n_col ? c->n_col : 1, sizeof(*ci));
+	size_t m_buf = c->n_buf, j, t;
+	int rc = 0;
+
+	for (j = 0; j < c->n_buf; j++)
+		infer_row(c, ci, &c->buf_rows[j]);
+	while (c->n_buf < c->infer_rows) {
+		rc = read_good_row(c);
+		if (rc <= 0)
+			break;
+		infer_row(c, ci, &c->cur);
+		PML_ALLOC_GROW(c->buf_rows, c->n_buf + 1, m_buf);
+		row_move(&c->buf_rows[c->n_buf++], &c->cur);
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (j = 0; j < c->n_col; j++) {
+		struct pml_column *col = &c->schema.col[j];
+		int forced = 0;
+
+		for (t = 0; t < o->n_type; t++)
+			if (!strcmp(o->type[t].col, col->name)) {
+				col->type = o->type[t].type;
+				forced = 1;
+			}
+		if (forced)
+			continue;
+		if (ci[j].seen_str) {
+			col->type = PML_TYPE_STR;
+		} else if (ci[j].suspect_line) {
+			rc = pml_error("%s: line %llu, column '%s': '%s' is not a valid number "
+				       "(no spaces, inf, nan, hex or decimal commas); use --type %s=str "
+				       "to keep the column as text, or --na to mark such values missing",
+				       c->path, (unsigned long long)ci[j].suspect_line, col->name,
+				       ci[j].suspect, col->name);
+			goto out;
+		} else if (ci[j].seen_bool) {
+			col->type = (ci[j].seen_int || ci[j].seen_float) ? PML_TYPE_STR : PML_TYPE_BOOL;
+		} else if (ci[j].seen_float) {
+			col->type = PML_TYPE_FLOAT;
+		} else if (ci[j].seen_int) {
+			col->type = PML_TYPE_INT;
+		} else {
+			col->type = PML_TYPE_STR;
+		}
+	}
+	for (t = 0; t < o->n_type; t++)
+		if (pml_schema_find(&c->schema, o->type[t].col) < 0) {
+			rc = pml_error("%s: --type %s: no such column", c->path, o->type[t].col);
+			goto out;
+		}
+out:
+	free(ci);
+	return rc;
+}
+
+void
+pml_csv_opts_init(struct pml_csv_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->infer_rows = PML_CSV_INFER_ROWS;
+	o->max_field = PML_CSV_MAX_FIELD;
+}
+
+int
+pml_csv_type_parse(char *s, struct pml_csv_type *t, char *why, size_t why_len)
+{
+	char *eq = strrchr(s, '=');
+
+	if (!eq || eq == s) {
+		snprintf(why, why_len, "'%s': expected COLUMN=TYPE", s);
+		return -1;
+	}
+	*eq = '\0';
+	if (pml_type_parse(eq + 1, &t->type) < 0 || t->type == PML_TYPE_VEC) {
+		snprintf(why, why_len, "'%s': type must be bool, int, float or str", eq + 1);
+		*eq = '=';
+		return -1;
+	}
+	t->col = s;
+	return 0;
+}
+
+/* libcsv trims spaces by default; we keep fields exactly as written. */
+static int
+no_space(unsigned char ch)
+{
+	(void)ch;
+	return 0;
+}
+
+static int
+ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && !strcmp(s + a - b, suf);
+}
+
+struct pml_csv *
+pml_csv_open(const char *path, const struct pml_csv_opts *o)
+{
+	struct pml_csv *c = pml_xcalloc(1, sizeof(*c));
+	int rc;
+
+	c->path = pml_xstrdup(path && strcmp(path, "-") ? path : "stdin");
+	if (pml_in_open(&c->in, path) < 0)
+		goto fail;
+	c->in_open = 1;
+	c->delim = o->delim;
+	if (!c->delim)
+		c->delim = path && (ends_with(path, ".tsv") || ends_with(path, ".tsv.gz") ||
+				    ends_with(path, ".TSV")) ? '\t' : ',';
+	c->max_field = o->max_field ? o->max_field : PML_CSV_MAX_FIELD;
+	c->row_max = c->max_field * 2 > ROW_MAX_MIN ? c->max_field * 2 : ROW_MAX_MIN;
+	c->infer_rows = o->infer_rows ? o->infer_rows : PML_CSV_INFER_ROWS;
+	c->skip_bad = o->skip_bad_rows;
+	c->line = 1;
+	na_init(&c->na, o->na);
+	if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		pml_die("out of memory");
+	c->p_init = 1;
+	csv_set_delim(&c->p, (unsigned char)c->delim);
+	csv_set_space_func(&c->p, no_space);
+	csv_set_blk_size(&c->p, 4096);
+	c->blk = pml_xmalloc(BLOCK);
+
+	rc = read_row(c);
+	if (rc < 0)
+		goto fail;
+	if (rc == 0) {
+		pml_error("%s: empty file: no %s", c->path, o->no_header ? "rows" : "header row");
+		goto fail;
+	}
+	if (make_header(c, o) < 0)
+		goto fail;
+	if (o->no_header) {
+		/* the first row is data */
+		c->buf_rows = pml_xcalloc(1, sizeof(*c->buf_rows));
+		row_move(&c->buf_rows[0], &c->cur);
+		c->n_buf = 1;
+	}
+	if (infer(c, o) < 0)
+		goto fail;
+	c->vals = pml_xcalloc(c->n_col, sizeof(*c->vals));
+	return c;
+fail:
+	pml_csv_free(c);
+	return NULL;
+}
+
+const struct pml_schema *
+pml_csv_schema(const struct pml_csv *c)
+{
+	return &c->schema;
+}
+
+static int
+type_error(struct pml_csv *c, uint64_t line, size_t j, const char *s, size_t n, const char *what)
+{
+	char vb[64];
+	const char *name = c->schema.col[j].name;
+
+	return pml_error("%s: line %llu, column '%s': '%s' is not %s (the column's type comes from "
+			 "the first %zu rows or --type); use --type %s=str to keep it as text",
+			 c->path, (unsigned long long)line, name, show(s, n, vb, sizeof(vb)), what,
+			 c->infer_rows, name);
+}
+
+static int
+convert(struct pml_csv *c, const struct row *r)
+{
+	for (size_t j = 0; j < c->n_col; j++) {
+		struct pml_value *v = &c->vals[j];
+		size_t len;
+		const char *s = row_field(r, j, &len);
+		int64_t iv;
+		double fv;
+		int k;
+
+		if (na_match(&c->na, s, len)) {
+			v->kind = PML_NIL;
+			continue;
+		}
+		switch (c->schema.col[j].type) {
+		case PML_TYPE_INT:
+			if (pml_csv_number(s, len, &iv, &fv) != 1)
+				return type_error(c, r->line, j, s, len, "an int");
+			v->kind = PML_INT;
+			v->u.i = iv;
+			break;
+		case PML_TYPE_FLOAT:
+			if (!pml_csv_number(s, len, &iv, &fv))
+				return type_error(c, r->line, j, s, len, "a finite number");
+			v->kind = PML_FLOAT;
+			v->u.f = fv;
+			break;
+		case PML_TYPE_BOOL:
+			if (!is_bool(s, len, &k))
+				return type_error(c, r->line, j, s, len, "true or false");
+			v->kind = PML_BOOL;
+			v->u.b = k;
+			break;
+		default:
+			if (check_utf8(c, r->line, j, s, len) < 0)
+				return -1;
+			v->kind = PML_STR;
+			v->u.s.ptr = s;
+			v->u.s.len = len;
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+pml_csv_next(struct pml_csv *c, const struct pml_value **vals)
+{
+	const struct row *r;
+	int rc;
+
+	if (c->i_buf < c->n_buf) {
+		r = &c->buf_rows[c->i_buf++];
+	} else {
+		if (c->buf_rows) {
+			for (size_t k = 0; k < c->n_buf; k++)
+				row_release(&c->buf_rows[k]);
+			free(c->buf_rows);
+			c->buf_rows = NULL;
+			c->n_buf = c->i_buf = 0;
+		}
+		rc = read_good_row(c);
+		if (rc <= 0)
+			return rc;
+		r = &c->cur;
+	}
+	if (convert(c, r) < 0)
+		return -1;
+	c->last_line = r->line;
+	c->n_rec++;
+	*vals = c->vals;
+	return 1;
+}
+
+uint64_t
+pml_csv_line(const struct pml_csv *c)
+{
+	return c->last_line;
+}
+
+uint64_t
+pml_csv_records(const struct pml_csv *c)
+{
+	return c->n_rec;
+}
+
+uint64_t
+pml_csv_skipped(const struct pml_csv *c)
+{
+	return c->n_skip;
+}
+
+uint64_t
+pml_csv_lines(const struct pml_csv *c)
+{
+	return c->line - 1;
+}
+
+uint64_t
+pml_csv_offset(const struct pml_csv *c)
+{
+	return c->in.offset;
+}
+
+void
+pml_csv_free(struct pml_csv *c)
+{
+	if (!c)
+		return;
+	if (c->in_open)
+		pml_in_close(&c->in);
+	if (c->p_init)
+		csv_free(&c->p);
+	for (size_t k = 0; k < c->n_buf; k++)
+		row_release(&c->buf_rows[k]);
+	free(c->buf_rows);
+	row_release(&c->cur);
+	na_release(&c->na);
+	pml_schema_release(&c->schema);
+	free(c->vals);
+	free(c->blk);
+	free(c->path);
+	free(c);
+}
+
+/* ---- one line against a known schema ---- */
+
+struct line_ctx {
+	struct pml_buf *b;
+	size_t n;
+	size_t *off;
+	size_t m;
+	int too_many;
+};
+
+static void
+line_field(void *s, size_t len, void *data)
+{
+	struct line_ctx *x = data;
+
+	if (x->n >= PML_MAX_COLUMNS) {
+		x->too_many = 1;
+		return;
+	}
+	PML_ALLOC_GROW(x->off, x->n + 2, x->m);
+	x->off[x->n] = x->b->len;
+	pml_buf_add(x->b, s, len);
+	pml_buf_addch(x->b, '\0');
+	x->n++;
+	x->off[x->n] = x->b->len;
+}
+
+static void
+line_row(int term, void *data)
+{
+	(void)term;
+	(void)data;
+}
+
+int
+pml_csv_parse_line(const struct pml_schema *s, const char *line, size_t len, int delim,
+		   struct pml_value *out, struct pml_buf *scratch, char *why, size_t why_len)
+{
+	static struct na_list na;
+	static int na_ready;
+	struct csv_parser p;
+	struct line_ctx x = { scratch, 0, NULL, 0, 0 };
+	int rc = -1;
+	size_t j;
+
+	if (!na_ready) {
+		na_init(&na, NULL);
+		na_ready = 1;
+	}
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		len--;
+	pml_buf_reset(scratch);
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+		pml_die("out of memory");
+	csv_set_delim(&p, (unsigned char)(delim ? delim : ','));
+	csv_set_space_func(&p, no_space);
+	if (memchr(line, '\0', len)) {
+		snprintf(why, why_len, "NUL byte in line");
+		goto out;
+	}
+	if (memchr(line, '\n', len) || memchr(line, '\r', len)) {
+		snprintf(why, why_len, "line break inside the record");
+		goto out;
+	}
+	if (csv_parse(&p, line, len, line_field, line_row, &x) != len ||
+	    csv_fini(&p, line_field, line_row, &x) != 0) {
+		snprintf(why, why_len, "bad quoting");
+		goto out;
+	}
+	if (x.too_many || x.n != s->n_col) {
+		snprintf(why, why_len, "%zu field%s, expected %zu", x.n, x.n == 1 ? "" : "s", s->n_col);
+		goto out;
+	}
+	for (j = 0; j < s->n_col; j++) {
+		const char *f = scratch->buf + x.off[j];
+		size_t n = x.off[j + 1] - x.off[j] - 1;
+		struct pml_value *v = &out[j];
+		const struct pml_column *col = &s->col[j];
+		char vb[64];
+		int64_t iv;
+		double fv;
+		int b;
+		size_t bad;
+
+		if (na_match(&na, f, n)) {
+			v->kind = PML_NIL;
+			continue;
+		}
+		switch (col->type) {
+		case PML_TYPE_INT:
+			if (pml_csv_number(f, n, &iv, &fv) != 1)
+				goto bad;
+			v->kind = PML_INT;
+			v->u.i = iv;
+			break;
+		case PML_TYPE_FLOAT:
+			if (!pml_csv_number(f, n, &iv, &fv))
+				goto bad;
+			v->kind = PML_FLOAT;
+			v->u.f = fv;
+			break;
+		case PML_TYPE_BOOL:
+			if (!is_bool(f, n, &b))
+				goto bad;
+			v->kind = PML_BOOL;
+			v->u.b = b;
+			break;
+		case PML_TYPE_STR:
+			if (!pml_utf8_valid(f, n, &bad)) {
+				snprintf(why, why_len, "column '%s': invalid UTF-8", col->name);
+				goto out;
+			}
+			v->kind = PML_STR;
+			v->u.s.ptr = f;
+			v->u.s.len = n;
+			break;
+		default:
+			snprintf(why, why_len, "column '%s': a %s column cannot come from CSV",
+				 col->name, pml_type_name(col->type));
+			goto out;
+		}
+		continue;
+bad:
+		snprintf(why, why_len, "column '%s': '%s' is not %s", col->name,
+			 show(f, n, vb, sizeof(vb)),
+			 col->type == PML_TYPE_INT ? "an int" :
+			 col->type == PML_TYPE_FLOAT ? "a finite number" : "true or false");
+		goto out;
+	}
+	rc = 0;
+out:
+	csv_free(&p);
+	free(x.off);
+	return rc;
+}
