@@ -96,8 +96,8 @@ flush(struct run *r)
 			rc = pml_metrics_add_output(&ev->m, y, out, n_out);
 			pml_err_capture(0);
 			if (rc < 0)
-				return pml_error("%s: record %llu, column '%s': %s%s", r->at[i].file,
-						 (unsigned long long)r->at[i].rec, lab, ev->what, pml_err_last());
+				return pml_error("%s: record %llu: %s%s", r->at[i].file,
+						 (unsigned long long)r->at[i].rec, ev->what, pml_err_last());
 			if (e == 0 && r->preds) {
 				pml_buf_reset(&r->line);
 				pml_predict_format_json(&r->line, ev->model, out, n_out, r->top_k);
