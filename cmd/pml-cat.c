@@ -9,6 +9,7 @@
 #include "pml/err.h"
 #include "pml/io.h"
 #include "pml/model.h"
+#include "pml/mp.h"
 #include "pml/render.h"
 #include "pml/stream.h"
 
@@ -24,13 +25,14 @@ static const char usage[] =
 	"  -s, --schema         print the header (columns, provenance, chain) as JSON\n"
 	"  -n, --head N         stop after N records\n"
 	"      --count          print the number of records\n"
+	"      --trailer        print the last trailer (record count, stats) as JSON\n"
 	"  -o, --output FILE    write to FILE (atomically) instead of stdout\n"
 	"      --max-message N  refuse messages over N bytes (default 16777216)\n"
 	"  -q, --quiet          no progress\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n";
 
-enum mode { M_JSON, M_CSV, M_TSV, M_TABLE, M_SCHEMA, M_COUNT };
+enum mode { M_JSON, M_CSV, M_TSV, M_TABLE, M_SCHEMA, M_COUNT, M_TRAILER };
 
 #define TABLE_ROWS 1000
 
@@ -79,6 +81,27 @@ struct table {
 	int header_done;
 };
 
+static int
+is_num(const struct pml_column *c)
+{
+	return c->type == PML_TYPE_INT || c->type == PML_TYPE_FLOAT;
+}
+
+/* One cell: numbers right-aligned, text left-aligned, no trailing blanks. */
+static void
+add_cell(struct pml_buf *line, size_t j, size_t n_col, size_t w, int num, const char *p, size_t len)
+{
+	size_t pad = w > len ? w - len : 0;
+
+	if (j)
+		pml_buf_add(line, "  ", 2);
+	if (num)
+		pml_buf_addf(line, "%*s", (int)pad, "");
+	pml_buf_add(line, p, len);
+	if (!num && j + 1 < n_col)
+		pml_buf_addf(line, "%*s", (int)pad, "");
+}
+
 static void
 table_flush(struct table *t, struct pml_out *out)
 {
@@ -96,19 +119,15 @@ table_flush(struct table *t, struct pml_out *out)
 	}
 	if (!t->header_done) {
 		for (j = 0; j < n_col; j++)
-			pml_buf_addf(&line, "%s%-*s", j ? "  " : "", j + 1 < n_col ? (int)w[j] : 0,
-				     t->s->col[j].name);
+			add_cell(&line, j, n_col, w[j], is_num(&t->s->col[j]), t->s->col[j].name,
+				 strlen(t->s->col[j].name));
 		pml_buf_addch(&line, '\n');
 		t->header_done = 1;
 	}
 	for (i = 0; i < t->n_row; i++) {
 		for (j = 0; j < n_col; j++) {
 			struct pml_buf *c = &t->cells[i * n_col + j];
-			int num = c->len && (c->buf[0] == '-' || (c->buf[0] >= '0' && c->buf[0] <= '9'));
-			pml_buf_addf(&line, "%s%*s%s", j ? "  " : "",
-				     num ? (int)w[j] - (int)c->len : 0, "", c->buf);
-			if (!num && j + 1 < n_col)
-				pml_buf_addf(&line, "%*s", (int)(w[j] - c->len), "");
+			add_cell(&line, j, n_col, w[j], is_num(&t->s->col[j]), c->buf, c->len);
 			pml_buf_reset(c);
 		}
 		pml_buf_addch(&line, '\n');
@@ -117,6 +136,23 @@ table_flush(struct table *t, struct pml_out *out)
 	pml_buf_release(&line);
 	free(w);
 	t->n_row = 0;
+}
+
+static void
+render_trailer(struct pml_buf *b, const struct pml_reader *r, uint64_t n)
+{
+	const struct pml_buf *st = pml_reader_trailer_stats(r);
+	msgpack_zone zone;
+	msgpack_object o;
+
+	pml_buf_addf(b, "{\"records\":%llu", (unsigned long long)n);
+	msgpack_zone_init(&zone, 1024);
+	if (st->len && pml_mp_decode(st->buf, st->len, &zone, &o) == 0) {
+		pml_buf_addstr(b, ",\"stats\":");
+		pml_mp_to_json(b, &o);
+	}
+	msgpack_zone_destroy(&zone);
+	pml_buf_addstr(b, "}\n");
 }
 
 int
@@ -133,6 +169,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "schema", no_argument, NULL, 's' },
 		{ "table", no_argument, NULL, 't' },
+		{ "trailer", no_argument, NULL, 'R' },
 		{ "tsv", no_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -162,6 +199,7 @@ main(int argc, char **argv)
 		case 'n': head = pml_opt_long("--head", optarg, 0, 1L << 62); break;
 		case 'o': output = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'R': mode = M_TRAILER; break;
 		case 's': mode = M_SCHEMA; break;
 		case 't': mode = M_TABLE; break;
 		case 'T': mode = M_TSV; break;
@@ -239,6 +277,8 @@ main(int argc, char **argv)
 	}
 	if (mode == M_COUNT && status == PML_EXIT_OK)
 		pml_buf_addf(&b, "%llu\n", (unsigned long long)n);
+	if (mode == M_TRAILER && status == PML_EXIT_OK)
+		render_trailer(&b, r, n);
 	if (status == PML_EXIT_OK)
 		pml_out_write(&out, b.buf, b.len);
 	pml_buf_release(&b);

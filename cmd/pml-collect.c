@@ -275,10 +275,12 @@ main(int argc, char **argv)
 		if (!o.f && detect(inputs[i]) == F_NONE)
 			pml_usage_error("cannot tell the format of '%s' from its name; use --csv, --tsv, "
 					"--json, --svmlight or --idx", inputs[i]);
-	if (o.classes && pml_classes_get(o.classes, &n_class, &classes) < 0)
-		return PML_EXIT_USAGE;
-	if (o.classes_file && pml_classes_read(o.classes_file, &n_class, &classes) < 0)
-		return PML_EXIT_FAIL;
+	if ((o.classes && pml_classes_get(o.classes, &n_class, &classes) < 0) ||
+	    (o.classes_file && pml_classes_read(o.classes_file, &n_class, &classes) < 0)) {
+		free(types);
+		free(args);
+		return o.classes ? PML_EXIT_USAGE : PML_EXIT_FAIL;
+	}
 
 	pml_header_init(&h);
 	for (i = 0; i < n_in && rc >= 0; i += step) {

@@ -69,6 +69,8 @@ parse_ratios(const char *s, double *r)
 	if (strlen(s) >= sizeof(buf))
 		pml_usage_error("--ratios: too long");
 	strcpy(buf, s);
+	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+		pml_usage_error("--ratios: empty ratio in '%s'", s);
 	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
 		if (n == PML_SPLIT_MAX_OUT)
 			pml_usage_error("--ratios: at most %d outputs", PML_SPLIT_MAX_OUT);
@@ -101,7 +103,7 @@ main(int argc, char **argv)
 				pml_usage_error("at most %d outputs", PML_SPLIT_MAX_OUT);
 			sp.out[sp.n_out++] = optarg;
 			break;
-		case 'q': break;
+		case 'q': sp.quiet = 1; break;
 		case 'r': ratios = optarg; break;
 		case 's': sp.seed = pml_opt_u64("--seed", optarg); break;
 		case 'v': sp.verbose = 1; break;

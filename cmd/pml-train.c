@@ -10,6 +10,7 @@
 #include "pml/mat.h"
 #include "pml/model.h"
 #include "pml/nn.h"
+#include "pml/plot.h"
 
 static const char usage[] =
 	"usage: pml-train -o MODEL [options] [FILE...]\n"
@@ -41,13 +42,14 @@ static const char usage[] =
 	"      --threads N        BLAS threads (default 1)\n"
 	"      --preset NAME      fashion: 784-256-128 relu, dropout 0.2, cosine, 30 epochs\n"
 	"      --log FILE         also write the epoch lines to FILE\n"
+	"      --plot FILE.svg    draw the learning curve (loss, accuracy per epoch)\n"
 	"  -q, --quiet            no epoch lines, no progress\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n";
 
 enum { O_FEATURES = 256, O_LABEL, O_HIDDEN, O_ACT, O_DROPOUT, O_LOSS, O_INIT, O_OPTIM, O_LR,
        O_MOMENTUM, O_NESTEROV, O_WD, O_SCHED, O_STEP_EPOCHS, O_STEP_GAMMA, O_BATCH, O_EPOCHS,
-       O_VAL, O_PATIENCE, O_SEED, O_THREADS, O_PRESET, O_LOG };
+       O_VAL, O_PATIENCE, O_SEED, O_THREADS, O_PRESET, O_LOG, O_PLOT };
 
 static const struct option longopts[] = {
 	{ "activation", required_argument, NULL, O_ACT },
@@ -60,6 +62,7 @@ static const struct option longopts[] = {
 	{ "init", required_argument, NULL, O_INIT },
 	{ "label", required_argument, NULL, O_LABEL },
 	{ "log", required_argument, NULL, O_LOG },
+	{ "plot", required_argument, NULL, O_PLOT },
 	{ "loss", required_argument, NULL, O_LOSS },
 	{ "lr", required_argument, NULL, O_LR },
 	{ "momentum", required_argument, NULL, O_MOMENTUM },
@@ -83,7 +86,7 @@ static const struct option longopts[] = {
 #define MAX_HIDDEN 64
 
 struct opts {
-	const char *output, *features, *label, *val, *log, *preset;
+	const char *output, *features, *label, *val, *log, *preset, *plot;
 	size_t hidden[MAX_HIDDEN], n_hidden;
 	enum pml_act act[MAX_HIDDEN];
 	size_t n_act;
@@ -97,7 +100,9 @@ struct opts {
 struct log_ctx {
 	int quiet;
 	FILE *log;
+	struct pml_curve curve;
 	struct pml_progress prog;
+	char what[48];
 };
 
 static size_t
@@ -137,34 +142,21 @@ preset(struct opts *o, const char *name)
 	o->t.sched = PML_SCHED_COSINE;
 }
 
-static void
-line(FILE *f, const struct pml_epoch_info *e)
-{
-	fprintf(f, "epoch %zu/%zu  loss %.*f", e->epoch, e->epochs, e->train_loss < 1e4 ? 4 : 0,
-		e->train_loss);
-	if (!isnan(e->train_acc))
-		fprintf(f, "  acc %.4f", e->train_acc);
-	if (!isnan(e->val_loss))
-		fprintf(f, "  val_loss %.4f", e->val_loss);
-	if (!isnan(e->val_acc))
-		fprintf(f, "  val_acc %.4f", e->val_acc);
-	fprintf(f, "  lr %.3g  %.0f samples/s  %.1fs%s\n", e->lr, e->samples_per_s, e->elapsed,
-		e->best ? "  *" : "");
-}
-
 static int
 on_epoch(const struct pml_epoch_info *e, void *ctx)
 {
 	struct log_ctx *c = ctx;
+	char line[256];
 
 	pml_progress_done(&c->prog);
+	pml_epoch_format(e, line, sizeof(line));
 	if (!c->quiet)
-		line(stderr, e);
-	if (c->log) {
-		line(c->log, e);
-		fflush(c->log);
-	}
-	pml_progress_init(&c->prog, "epoch", 0, c->quiet);
+		fprintf(stderr, "%s\n", line);
+	if (c->log)
+		fprintf(c->log, "%s\n", line), fflush(c->log);
+	pml_curve_add(&c->curve, e->train_loss, e->train_acc, e->val_loss, e->val_acc);
+	snprintf(c->what, sizeof(c->what), "epoch %zu/%zu", e->epoch + 1, e->epochs);
+	pml_progress_init(&c->prog, c->what, 0, c->quiet);
 	return 0;
 }
 
@@ -230,6 +222,7 @@ main(int argc, char **argv)
 			break;
 		case O_LABEL: o.label = optarg; break;
 		case O_LOG: o.log = optarg; break;
+		case O_PLOT: o.plot = optarg; break;
 		case O_LOSS:
 			if (pml_loss_parse(optarg, &loss) < 0)
 				pml_usage_error("--loss: expected ce or mse, got '%s'", optarg);
@@ -271,6 +264,9 @@ main(int argc, char **argv)
 		return pml_cli_finish(PML_EXIT_FAIL);
 	if (o.val && pml_dataset_read(&val, 1, (char **)&o.val, NULL, NULL, &train) < 0)
 		return pml_cli_finish(PML_EXIT_FAIL);
+	if (train.n_class == 1)
+		pml_die("label column '%s' has a single class ('%s'): nothing to learn", train.label,
+			train.classes[0]);
 	loss = o.loss >= 0 ? (enum pml_loss)o.loss : train.n_class ? PML_LOSS_SOFTMAX_CE : PML_LOSS_MSE;
 	if (loss == PML_LOSS_SOFTMAX_CE && !train.n_class)
 		pml_usage_error("--loss ce needs an int label (classes); '%s' is a float", train.label);
@@ -284,7 +280,8 @@ main(int argc, char **argv)
 	lc.quiet = o.quiet;
 	if (o.log && !(lc.log = fopen(o.log, "w")))
 		pml_die("%s: cannot open log file", o.log);
-	pml_progress_init(&lc.prog, "epoch", 0, o.quiet);
+	snprintf(lc.what, sizeof(lc.what), "epoch 1/%zu", o.t.epochs);
+	pml_progress_init(&lc.prog, lc.what, 0, o.quiet);
 	o.t.on_epoch = on_epoch;
 	o.t.on_batch = on_batch;
 	o.t.ctx = &lc;
@@ -314,6 +311,9 @@ main(int argc, char **argv)
 	tm.val = o.val ? &val : NULL;
 	pml_model_from_training(&model, net, &tm);
 	rc = pml_model_save(&model, o.output);
+	if (rc == 0 && o.plot && pml_curve_save_svg(&lc.curve, "pml-train learning curve", o.plot) < 0)
+		rc = -1;
+	pml_curve_release(&lc.curve);
 	pml_model_release(&model);
 	pml_dataset_release(&train);
 	if (o.val)

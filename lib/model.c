@@ -487,9 +487,11 @@ pml_model_load(struct pml_model *m, const char *path)
 		return pml_error("%s: truncated or corrupt model file (bad version)", path);
 	}
 	if (p[MAGIC_LEN] > PML_MODEL_VERSION) {
+		unsigned ver = p[MAGIC_LEN];
+
 		pml_buf_release(&b);
 		return pml_error("%s: model format version %u is newer than this pml supports (%d); "
-				 "upgrade pml", path, p[MAGIC_LEN], PML_MODEL_VERSION);
+				 "upgrade pml", path, ver, PML_MODEL_VERSION);
 	}
 	if (p[MAGIC_LEN] < 1) {
 		pml_buf_release(&b);

@@ -32,6 +32,114 @@ pml_moments_add(struct pml_moments *m, double x)
 		m->max = x;
 }
 
+void
+pml_moments_merge(struct pml_moments *m, uint64_t n, double mean, double m2, double min, double max)
+{
+	double d, tot;
+
+	if (!n)
+		return;
+	if (!m->n) {
+		m->n = n;
+		m->mean = mean;
+		m->m2 = m2;
+		m->min = min;
+		m->max = max;
+		return;
+	}
+	tot = (double)m->n + (double)n;
+	d = mean - m->mean;
+	m->mean += d * (double)n / tot;
+	m->m2 += m2 + d * d * (double)m->n * (double)n / tot;
+	m->n += n;
+	if (min < m->min)
+		m->min = min;
+	if (max > m->max)
+		m->max = max;
+}
+
+void
+pml_moments_add_f32(struct pml_moments *m, const float *v, size_t n)
+{
+	double sum = 0, m2 = 0, mean, mn = INFINITY, mx = -INFINITY;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (isfinite(v[i])) {
+			sum += v[i];
+			k++;
+			if (v[i] < mn)
+				mn = v[i];
+			if (v[i] > mx)
+				mx = v[i];
+		}
+	if (!k)
+		return;
+	mean = sum / (double)k;
+	for (i = 0; i < n; i++)
+		if (isfinite(v[i]))
+			m2 += ((double)v[i] - mean) * ((double)v[i] - mean);
+	pml_moments_merge(m, k, mean, m2, mn, mx);
+}
+
+double
+pml_hist_quantile(const uint64_t *count, size_t n_bin, double p)
+{
+	uint64_t n = 0, cum = 0, lo_rank;
+	double h, f, lo = NAN, hi = NAN;
+	size_t v;
+
+	for (v = 0; v < n_bin; v++)
+		n += count[v];
+	if (!n)
+		return NAN;
+	if (p < 0)
+		p = 0;
+	if (p > 1)
+		p = 1;
+	h = p * (double)(n - 1);
+	f = floor(h);
+	lo_rank = (uint64_t)f;
+	for (v = 0; v < n_bin; v++) {
+		if (!count[v])
+			continue;
+		if (isnan(lo) && lo_rank < cum + count[v])
+			lo = (double)v;
+		if (lo_rank + 1 < cum + count[v] || (lo_rank + 1 >= n && !isnan(lo))) {
+			hi = (double)v;
+			break;
+		}
+		cum += count[v];
+	}
+	if (isnan(hi))
+		hi = lo;
+	return lo + (h - f) * (hi - lo);
+}
+
+void
+pml_hist_moments(const uint64_t *count, size_t n_bin, struct pml_moments *m)
+{
+	double sum = 0, m2 = 0, mean, mn = INFINITY, mx = -INFINITY;
+	uint64_t n = 0;
+	size_t v;
+
+	for (v = 0; v < n_bin; v++)
+		if (count[v]) {
+			n += count[v];
+			sum += (double)v * (double)count[v];
+			if (v < mn)
+				mn = (double)v;
+			mx = (double)v;
+		}
+	if (!n)
+		return;
+	mean = sum / (double)n;
+	for (v = 0; v < n_bin; v++)
+		if (count[v])
+			m2 += (double)count[v] * ((double)v - mean) * ((double)v - mean);
+	pml_moments_merge(m, n, mean, m2, mn, mx);
+}
+
 double
 pml_moments_var(const struct pml_moments *m)
 {
@@ -257,6 +365,39 @@ pml_counter_release(struct pml_counter *c)
 	free(c->count);
 	free(c->slot);
 	memset(c, 0, sizeof(*c));
+}
+
+static uint64_t
+fmix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+void
+pml_fingerprint(const void *p, size_t n, uint64_t *a, uint64_t *b)
+{
+	const unsigned char *c = p;
+	uint64_t h1 = 0x9e3779b97f4a7c15ULL ^ n, h2 = 0x6a09e667f3bcc909ULL + n, k;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&k, c + i, 8);
+		h1 = (h1 ^ (k * 0x87c37b91114253d5ULL)) * 0x4cf5ad432745937fULL;
+		h1 = (h1 << 31) | (h1 >> 33);
+		h2 = (h2 + k) * 0x9e3779b97f4a7c15ULL;
+		h2 ^= h2 >> 29;
+	}
+	k = 0;
+	memcpy(&k, c + i, n - i);
+	h1 = (h1 ^ (k * 0x87c37b91114253d5ULL)) * 0x4cf5ad432745937fULL;
+	h2 = (h2 + k) * 0x9e3779b97f4a7c15ULL;
+	*a = fmix(h1 ^ fmix(h2));
+	*b = fmix(h2 + h1);
 }
 
 void

@@ -297,6 +297,8 @@ struct target {
 	struct pml_quantiles q;
 	struct pml_counter cnt;
 	int use_m, use_q, use_c;
+	uint64_t *hist;         /* u8 vectors: counts of each byte value (exact statistics) */
+	float *fbuf;
 	uint64_t n_missing;
 	const struct pml_column *column;
 };
@@ -312,6 +314,7 @@ struct tfit {
 	/* preprocess */
 	int label_col;
 	int label_role_step;
+	char *old_label;        /* a former label column that becomes a feature */
 	struct target label;
 	int have_label_classes;
 	struct target *oh;
@@ -326,6 +329,8 @@ targets_free(struct target *t, size_t n)
 
 	for (i = 0; i < n; i++) {
 		free(t[i].name);
+		free(t[i].hist);
+		free(t[i].fbuf);
 		pml_quantiles_release(&t[i].q);
 		pml_counter_release(&t[i].cnt);
 	}
@@ -341,6 +346,8 @@ tfit_release(void *arg)
 	targets_free(f->oh, f->n_oh);
 	free(f->label.name);
 	f->label.name = NULL;
+	free(f->old_label);
+	f->old_label = NULL;
 	pml_counter_release(&f->label.cnt);
 	pml_schema_release(&f->s);
 	f->t = f->oh = NULL;
@@ -387,20 +394,21 @@ target_add(struct target *x, const struct pml_value *v, const struct pml_column 
 	if (v->kind == PML_VEC) {
 		const unsigned char *p = (const unsigned char *)v->u.s.ptr;
 		size_t i;
-		for (i = 0; i < c->n_elem; i++) {
-			double d;
-			if (c->elem == PML_ELEM_U8) {
-				d = p[i];
-			} else {
-				float fl;
-				memcpy(&fl, p + 4 * i, 4);
-				d = fl;
-			}
-			if (x->use_m)
-				pml_moments_add(&x->m, d);
-			if (x->use_q)
-				pml_quantiles_add(&x->q, d);
+		if (c->elem == PML_ELEM_U8) {
+			if (!x->hist)
+				x->hist = pml_xcalloc(256, sizeof(*x->hist));
+			for (i = 0; i < c->n_elem; i++)
+				x->hist[p[i]]++;
+			return;
 		}
+		if (!x->fbuf)
+			x->fbuf = pml_xmallocarray(c->n_elem, sizeof(float));
+		memcpy(x->fbuf, p, c->n_elem * sizeof(float));
+		if (x->use_m)
+			pml_moments_add_f32(&x->m, x->fbuf, c->n_elem);
+		if (x->use_q)
+			for (i = 0; i < c->n_elem; i++)
+				pml_quantiles_add(&x->q, x->fbuf[i]);
 		return;
 	}
 	if (x->use_m)
@@ -662,7 +670,10 @@ pml_clean_check(const struct pml_clean_opts *o, char *why, size_t why_len)
 		char *a;
 		const char *b;
 		enum pml_type t;
-		if (split_eq(o->cast[i], &a, &b) < 0 || pml_type_parse(b, &t) < 0 || t == PML_TYPE_VEC) {
+		if (split_eq(o->cast[i], &a, &b) < 0)
+			a = NULL;
+		if (!a || pml_type_parse(b, &t) < 0 || t == PML_TYPE_VEC) {
+			free(a);
 			snprintf(why, why_len, "--cast '%s': expected COL=bool|int|float|str", o->cast[i]);
 			return -1;
 		}
@@ -671,7 +682,10 @@ pml_clean_check(const struct pml_clean_opts *o, char *why, size_t why_len)
 	for (i = 0; i < o->n_fill; i++) {
 		char *a;
 		const char *b, *text;
-		if (split_eq(o->fill[i], &a, &b) < 0 || fill_how(b, &text) < 0) {
+		if (split_eq(o->fill[i], &a, &b) < 0)
+			a = NULL;
+		if (!a || fill_how(b, &text) < 0) {
+			free(a);
 			snprintf(why, why_len, "--fill '%s': expected COL=mean|median|mode|value:TEXT",
 				 o->fill[i]);
 			return -1;
@@ -788,7 +802,10 @@ pml_prep_check(const struct pml_prep_opts *o, char *why, size_t why_len)
 		char *col;
 		const char *h;
 		double a, b;
-		if (split_eq(o->scale[i], &col, &h) < 0 || scale_how(h, &a, &b) < 0) {
+		if (split_eq(o->scale[i], &col, &h) < 0)
+			col = NULL;
+		if (!col || scale_how(h, &a, &b) < 0) {
+			free(col);
 			snprintf(why, why_len, "--scale '%s': expected COL=minmax[:A,B]|standard|robust|"
 				 "factor:F|log1p (A < B, F not 0)", o->scale[i]);
 			return -1;
@@ -837,6 +854,9 @@ prep_begin(void *arg, const struct pml_schema *s)
 		if (f->label_col < 0)
 			return pml_error("--label: no column '%s'", o->label);
 		f->label_role_step = s->col[f->label_col].role != PML_ROLE_LABEL;
+		for (j = 0; j < s->n_col; j++)
+			if ((int)j != f->label_col && s->col[j].role == PML_ROLE_LABEL)
+				f->old_label = pml_xstrdup(s->col[j].name);
 	} else {
 		f->label_col = pml_schema_find_role(s, PML_ROLE_LABEL);
 	}
@@ -957,6 +977,13 @@ pack_sorted_keys(struct sb *b, const char *key, const struct pml_counter *c, uin
 	free(idx);
 }
 
+/* A quantile of a target: exact from the histogram of a u8 vector, else the sketch. */
+static double
+tq(struct target *x, double p)
+{
+	return x->hist ? pml_hist_quantile(x->hist, 256, p) : pml_quantiles_get(&x->q, p);
+}
+
 static int
 prep_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
 {
@@ -968,6 +995,12 @@ prep_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
 
 	(void)s;
 	(void)cmp_str;
+	if (f->old_label) {
+		sb_begin(&b, "role", 2);
+		sb_str(&b, "column", f->old_label);
+		sb_str(&b, "role", "feature");
+		sb_end(&b, steps);
+	}
 	if (f->label_col >= 0 && f->label_role_step) {
 		sb_begin(&b, "role", 2);
 		sb_str(&b, "column", f->label.name);
@@ -984,6 +1017,13 @@ prep_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
 		struct target *x = &f->t[i];
 		double sub = 0, div = 1, add = 0;
 		int extra = 0;
+		if (x->hist) {
+			/* u8 vector: exact statistics from the histogram */
+			uint64_t k;
+			pml_hist_moments(x->hist, 256, &x->m);
+			for (k = 0; k < 256; k++)
+				x->q.seen += x->hist[k];
+		}
 		if (x->how == SC_LOG1P) {
 			sb_begin(&b, "scale", 2);
 			sb_str(&b, "column", x->name);
@@ -1010,8 +1050,8 @@ prep_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
 			break;
 		case SC_ROBUST:
 			if (x->q.seen) {
-				double q1 = pml_quantiles_get(&x->q, 0.25), q3 = pml_quantiles_get(&x->q, 0.75);
-				sub = pml_quantiles_get(&x->q, 0.5);
+				double q1 = tq(x, 0.25), q3 = tq(x, 0.75);
+				sub = tq(x, 0.5);
 				div = q3 - q1 > 0 ? q3 - q1 : 1;
 			}
 			extra = 4;
@@ -1038,12 +1078,11 @@ prep_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
 			sb_uint(&b, "n", x->m.n);
 			break;
 		case SC_ROBUST:
-			sb_num(&b, "median", x->q.seen ? pml_quantiles_get(&x->q, 0.5) : 0);
-			sb_num(&b, "iqr", x->q.seen ? pml_quantiles_get(&x->q, 0.75) -
-						       pml_quantiles_get(&x->q, 0.25) : 0);
+			sb_num(&b, "median", x->q.seen ? tq(x, 0.5) : 0);
+			sb_num(&b, "iqr", x->q.seen ? tq(x, 0.75) - tq(x, 0.25) : 0);
 			sb_uint(&b, "n", x->q.seen);
 			pml_mp_pack_cstr(&b.pk, "exact");
-			if (pml_quantiles_exact(&x->q))
+			if (x->hist || pml_quantiles_exact(&x->q))
 				msgpack_pack_true(&b.pk);
 			else
 				msgpack_pack_false(&b.pk);

@@ -157,6 +157,7 @@ pml_split_run(const struct pml_split *sp)
 	struct pml_counter keys;
 	struct pml_buf key = PML_BUF_INIT;
 	struct pml_rng rng;
+	struct pml_progress prog;
 	const struct pml_schema *s;
 	const struct pml_value *v;
 	uint32_t *unit = NULL, *perm = NULL;
@@ -201,7 +202,9 @@ pml_split_run(const struct pml_split *sp)
 	pml_spool_init(&spool, sp->spool_limit);
 	pml_counter_init(&keys);
 	/* Pass 1: buffer the records and note each one's unit (group or class). */
+	pml_progress_init(&prog, "records read", 0, sp->quiet);
 	while ((rc = pml_reader_next(r, &v)) > 0) {
+		pml_progress_tick(&prog, n + 1);
 		const void *p;
 		size_t len;
 		p = pml_reader_raw(r, &len);
@@ -222,10 +225,11 @@ pml_split_run(const struct pml_split *sp)
 		}
 		n++;
 	}
+	pml_progress_done(&prog);
 	if (rc < 0)
 		goto out;
 	if (n > UINT32_MAX) {
-		pml_error("more than %u records: use the hash split", UINT32_MAX);
+		rc = pml_error("more than %u records: use the hash split", UINT32_MAX);
 		goto out;
 	}
 	/* Units: groups or classes (in byte order of their key), else records. */
@@ -298,12 +302,9 @@ pml_split_run(const struct pml_split *sp)
 		}
 	}
 	/* Pass 2: write each record to its set, in input order. */
-	if (outs_open(&o, sp, pml_reader_header(r)) < 0) {
+	if (outs_open(&o, sp, pml_reader_header(r)) < 0 || pml_spool_rewind(&spool) < 0) {
 		outs_close(&o, 0);
-		goto out;
-	}
-	if (pml_spool_rewind(&spool) < 0) {
-		outs_close(&o, 0);
+		rc = -1;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

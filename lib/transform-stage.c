@@ -13,6 +13,7 @@
 #include "pml/alloc.h"
 #include "pml/cli.h"
 #include "pml/err.h"
+#include "pml/model.h"
 #include "pml/mp.h"
 #include "pml/rng.h"
 #include "pml/stats.h"
@@ -307,6 +308,7 @@ struct run {
 	uint64_t *changed, *dropped;
 	uint64_t n_in;
 	struct pml_buf enc;
+	struct pml_progress prog;
 };
 
 /* The chain of steps[from..to) over schema in. */
@@ -369,7 +371,11 @@ dedup_setup(struct run *u, const struct pml_schema *s)
 		if (j < 0)
 			return pml_error("--dedup: no column '%s'", u->st->dedup_cols[k]);
 		u->key_idx[k] = j;
-		pml_column_copy(pml_schema_add(&u->key_schema, "k", PML_TYPE_INT), &s->col[j]);
+		{
+			struct pml_column *kcol = pml_schema_add(&u->key_schema, "k", PML_TYPE_INT);
+			pml_column_release(kcol);
+			pml_column_copy(kcol, &s->col[j]);
+		}
 	}
 	return 0;
 }
@@ -388,8 +394,11 @@ dedup_check(struct run *u, const struct pml_schema *s, const struct pml_value *v
 			u->key_vals[k] = v[u->key_idx[k]];
 		pml_record_encode(&u->kbuf, &u->key_schema, u->key_vals);
 	}
-	return pml_fpset_add(&u->seen, pml_hash64(u->kbuf.buf, u->kbuf.len, 0x64656475ULL),
-			     pml_hash64(u->kbuf.buf, u->kbuf.len, 0x70303031ULL));
+	{
+		uint64_t a, b;
+		pml_fingerprint(u->kbuf.buf, u->kbuf.len, &a, &b);
+		return pml_fpset_add(&u->seen, a, b);
+	}
 }
 
 static void
@@ -431,8 +440,10 @@ read_input(struct run *u, struct pml_chain *c, struct pml_writer *w)
 	const struct pml_schema *os = pml_chain_output(c);
 	int rc;
 
+	pml_progress_init(&u->prog, "records read", 0, u->st->quiet);
 	while ((rc = pml_reader_next(u->r, &in)) > 0) {
 		u->n_in++;
+		pml_progress_tick(&u->prog, u->n_in);
 		rc = pml_chain_apply(c, in, &out);
 		if (rc < 0)
 			return rec_fail(u, c, pml_reader_file(u->r), pml_reader_record_no(u->r));
@@ -451,6 +462,7 @@ read_input(struct run *u, struct pml_chain *c, struct pml_writer *w)
 		if (w) {
 			if (pml_writer_put(w, out) < 0)
 				return -1;
+
 		} else {
 			pml_buf_reset(&u->enc);
 			pml_record_encode(&u->enc, os, out);
@@ -458,6 +470,7 @@ read_input(struct run *u, struct pml_chain *c, struct pml_writer *w)
 				return -1;
 		}
 	}
+	pml_progress_done(&u->prog);
 	return rc;
 }
 
@@ -477,8 +490,10 @@ spool_pass(struct run *u, struct pml_chain *c, const struct pml_schema *in, stru
 		free(v);
 		return -1;
 	}
+	pml_progress_init(&u->prog, f ? "fitting" : "writing", u->sp.n, u->st->quiet);
 	while ((rc = pml_spool_next(&u->sp, &p, &len)) > 0) {
 		no++;
+		pml_progress_tick(&u->prog, no);
 		if (pml_record_decode(p, len, in, v) < 0) {
 			rc = pml_error("buffered record %llu: corrupt", (unsigned long long)no);
 			break;
@@ -497,6 +512,7 @@ spool_pass(struct run *u, struct pml_chain *c, const struct pml_schema *in, stru
 			break;
 		}
 	}
+	pml_progress_done(&u->prog);
 	free(v);
 	return rc;
 }
@@ -662,12 +678,32 @@ finish_output(struct run *u, struct pml_out *out, struct pml_writer *w, const st
 	return rc;
 }
 
+/* The chain of a stream's header or of a model file. */
 static int
 load_apply(const char *path, struct pml_header *h)
 {
 	char *paths[1];
 	struct pml_reader *r;
+	unsigned char head[64];
+	size_t n = 0;
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
 
+	if (f) {
+		n = fread(head, 1, sizeof(head), f);
+		fclose(f);
+	}
+	if (pml_model_sniff(head, n)) {
+		struct pml_model m;
+		pml_model_init(&m);
+		if (pml_model_load(&m, path) < 0) {
+			pml_model_release(&m);
+			return -1;
+		}
+		pml_rawlist_copy(&h->chain, &m.chain);
+		pml_schema_copy(&h->chain_input, &m.input);
+		pml_model_release(&m);
+		return 0;
+	}
 	paths[0] = (char *)path;
 	r = pml_reader_open(1, paths, 0);
 	if (!r)

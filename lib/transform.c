@@ -58,6 +58,7 @@ struct step {
 	int bigrams, tf;
 	uint64_t seed;
 	float *fbuf;
+	float *lut;             /* scale of a u8 vector: the result for each byte value */
 	struct pml_buf sbuf;
 	/* counts */
 	uint64_t changed, dropped;
@@ -335,6 +336,8 @@ vec_slot(const struct pml_column *c, size_t e)
 	return pml_buf_detach(&b, NULL);
 }
 
+static double scale1(const struct step *s, double x);
+
 static int
 compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_t i,
 	     const struct pml_schema *in)
@@ -571,6 +574,11 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 			oc->elem = PML_ELEM_F32;
 			s->n_out = ic->n_elem;
 			s->fbuf = pml_xmallocarray(s->n_out, sizeof(float));
+			if (ic->elem == PML_ELEM_U8) {
+				s->lut = pml_xmallocarray(256, sizeof(float));
+				for (k = 0; k < 256; k++)
+					s->lut[k] = (float)scale1(s, (double)k);
+			}
 		} else {
 			oc->type = PML_TYPE_FLOAT;
 			pml_column_set_classes(oc, 0, NULL);
@@ -747,6 +755,7 @@ step_release(struct step *s)
 	free(s->fill_str);
 	pml_counter_release(&s->vocab);
 	free(s->fbuf);
+	free(s->lut);
 	pml_buf_release(&s->sbuf);
 }
 
@@ -959,6 +968,15 @@ apply_scale(struct pml_chain *c, struct step *s, const struct pml_value *in, str
 		out->u.f = scale1(s, x);
 		if (!isfinite(out->u.f))
 			return fail(c, "column '%s': scaling %.17g overflows", s->colname, x);
+		return 0;
+	}
+	if (s->lut) {
+		const unsigned char *p = (const unsigned char *)in->u.s.ptr;
+		for (i = 0; i < s->n_out; i++)
+			s->fbuf[i] = s->lut[p[i]];
+		out->kind = PML_VEC;
+		out->u.s.ptr = (const char *)s->fbuf;
+		out->u.s.len = s->n_out * sizeof(float);
 		return 0;
 	}
 	pml_vec_to_f32(ic, in, s->fbuf);

@@ -24,6 +24,14 @@ struct pml_moments {
 
 void pml_moments_init(struct pml_moments *m);
 void pml_moments_add(struct pml_moments *m, double x);
+/*
+ * Merge the moments of another batch (n values with mean, m2, min, max)
+ * into m (Chan et al.'s pairwise update).
+ */
+void pml_moments_merge(struct pml_moments *m, uint64_t n, double mean, double m2, double min,
+		       double max);
+/* Add n values at once: two passes over them, then a merge. */
+void pml_moments_add_f32(struct pml_moments *m, const float *v, size_t n);
 /* Population variance (divides by n; 0 when n < 2). */
 double pml_moments_var(const struct pml_moments *m);
 /* Sample variance (divides by n - 1; 0 when n < 2). */
@@ -52,6 +60,13 @@ double pml_quantiles_get(struct pml_quantiles *q, double p);
 /* 1 if every value seen is kept (the quantiles are exact). */
 int pml_quantiles_exact(const struct pml_quantiles *q);
 void pml_quantiles_release(struct pml_quantiles *q);
+
+/*
+ * Values 0..n_bin-1 given by their counts (a histogram of u8 data): the
+ * exact p-quantile (same interpolation), and the moments.
+ */
+double pml_hist_quantile(const uint64_t *count, size_t n_bin, double p);
+void pml_hist_moments(const uint64_t *count, size_t n_bin, struct pml_moments *m);
 
 /* The p-quantile of n sorted values (linear interpolation); NAN if n == 0. */
 double pml_quantile_sorted(const double *v, size_t n, double p);
@@ -82,6 +97,9 @@ long pml_counter_mode(const struct pml_counter *c);
 /* Indices 0..n-1 sorted by key in byte order (memcmp, shorter first); caller frees. */
 size_t *pml_counter_sorted(const struct pml_counter *c);
 void pml_counter_release(struct pml_counter *c);
+
+/* A 128-bit fingerprint of bytes (8 bytes at a time; not cryptographic). */
+void pml_fingerprint(const void *p, size_t n, uint64_t *a, uint64_t *b);
 
 /*
  * A set of 128-bit fingerprints (dedup keys). pml_fpset_add returns 1 if

@@ -192,6 +192,7 @@ struct pml_split {
 	long folds, fold;           /* k-fold when folds > 0: fold 1..folds is the test set */
 	size_t spool_limit;
 	int verbose;
+	int quiet;
 };
 
 int pml_split_run(const struct pml_split *sp);

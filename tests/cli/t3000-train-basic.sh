@@ -11,6 +11,8 @@ gen reg 400 5 "$T/reg.pml"
 gen nan 50 6 "$T/nan.pml"
 gen wide 50 7 "$T/wide.pml"
 gen float-x 50 8 "$T/floatx.pml"
+gen oneclass 20 9 "$T/one.pml"
+gen blobs 1 10 "$T/single.pml"
 
 expect "help" 0 pml-train --help
 check "help names -o" grep -q -- "--output MODEL" "$T/out"
@@ -66,6 +68,8 @@ check "regression loss goes down" sh -c "tail -1 '$T/err' | awk '{ exit !(\$4 < 
 expect "named columns" 0 pml-train -q --features x --label y --epochs 1 -o "$T/named" "$T/train.pml"
 expect_err "unknown feature column" 1 "no column 'nope'" pml-train --features nope -o "$T/x" "$T/train.pml"
 expect_err "feature column not a vec" 1 "no vec feature" pml-train -o "$T/x" "$T/floatx.pml"
+expect_err "a single class" 1 "single class ('0')" pml-train -o "$T/x" "$T/one.pml"
+expect "a single record" 0 pml-train -q --epochs 2 -o "$T/single" "$T/single.pml"
 expect_err "label column is not a label" 1 "label column 'id'" pml-train --label id -o "$T/x" "$T/train.pml"
 
 cp "$T/m1" "$T/keep"

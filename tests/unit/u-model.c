@@ -82,7 +82,8 @@ slurp(const char *path, struct pml_buf *b)
  * KIND: blobs (f32[4] x, int y with classes a b c, str id), blobs-u8,
  * intlabel (int y without class names), reg (f32[3] x, float y = linear),
  * nan (blobs with a NaN feature in record 5), wide (blobs with another
- * shape: f32[5]), float-x (a float column, no vec).
+ * shape: f32[5]), float-x (a float column, no vec), chained (blobs whose
+ * header carries a made-up fitted chain), oneclass (int label, always 0).
  */
 static int
 gen(const char *kind, long n, uint64_t seed, const char *path)
@@ -110,8 +111,27 @@ gen(const char *kind, long n, uint64_t seed, const char *path)
 	}
 	c = pml_schema_add(&h.schema, "y", reg ? PML_TYPE_FLOAT : PML_TYPE_INT);
 	c->role = PML_ROLE_LABEL;
-	if (!reg && strcmp(kind, "intlabel"))
+	if (!reg && strcmp(kind, "intlabel") && strcmp(kind, "oneclass"))
 		pml_column_set_classes(c, 3, cls);
+	if (!strcmp(kind, "chained")) {
+		/* a made-up fitted step: pml-train copies the chain without running it */
+		struct pml_schema raw = PML_SCHEMA_INIT;
+		struct pml_buf step = PML_BUF_INIT;
+		msgpack_packer pk;
+
+		pml_schema_add(&raw, "id", PML_TYPE_STR)->role = PML_ROLE_ID;
+		pml_schema_add(&raw, "x_raw", PML_TYPE_STR);
+		pml_schema_add(&raw, "y", PML_TYPE_STR)->role = PML_ROLE_LABEL;
+		pml_mp_packer_init_buf(&pk, &step);
+		msgpack_pack_map(&pk, 2);
+		pml_mp_pack_cstr(&pk, "op");
+		pml_mp_pack_cstr(&pk, "test-step");
+		pml_mp_pack_cstr(&pk, "column");
+		pml_mp_pack_cstr(&pk, "x_raw");
+		pml_header_add_step(&h, &raw, step.buf, step.len);
+		pml_buf_release(&step);
+		pml_schema_release(&raw);
+	}
 	if (pml_out_open(&out, path) < 0)
 		return 1;
 	w = pml_writer_new(&out, &h);
@@ -121,6 +141,9 @@ gen(const char *kind, long n, uint64_t seed, const char *path)
 		unsigned char xb[5];
 		char id[32];
 		uint32_t k = (uint32_t)pml_rng_below(&r, 3), j;
+
+		if (!strcmp(kind, "oneclass"))
+			k = 0;
 		double y = 0;
 
 		for (j = 0; j < dim[0]; j++) {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pml/rng.h"
 #include "pml/stats.h"
 #include "t.h"
 
@@ -110,9 +111,76 @@ test_fpset(void)
 	pml_fpset_release(&s);
 }
 
+static int
+cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+test_hist(void)
+{
+	uint64_t h[256] = { 0 };
+	double v[997];
+	struct pml_moments a, b;
+	float f[997];
+	struct pml_rng r;
+	int i, ok = 1;
+	double ps[] = { 0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.999, 1 };
+
+	pml_rng_seed(&r, 3);
+	pml_moments_init(&a);
+	for (i = 0; i < 997; i++) {
+		int x = (int)pml_rng_below(&r, 40) * 3;
+		h[x]++;
+		v[i] = x;
+		f[i] = (float)x;
+		pml_moments_add(&a, x);
+	}
+	qsort(v, 997, sizeof(*v), cmp_d);
+	for (i = 0; i < 8; i++)
+		if (pml_hist_quantile(h, 256, ps[i]) != pml_quantile_sorted(v, 997, ps[i]))
+			ok = 0;
+	T_OK(ok, "histogram quantiles equal the sorted-array quantiles");
+	pml_moments_init(&b);
+	pml_hist_moments(h, 256, &b);
+	T_OK(b.n == 997 && fabs(b.mean - a.mean) < 1e-12 && fabs(pml_moments_var(&b) - pml_moments_var(&a)) < 1e-9 &&
+	     b.min == a.min && b.max == a.max, "histogram moments equal Welford's");
+	pml_moments_init(&b);
+	pml_moments_add_f32(&b, f, 500);
+	pml_moments_add_f32(&b, f + 500, 497);
+	T_OK(b.n == 997 && fabs(b.mean - a.mean) < 1e-12 && fabs(pml_moments_var(&b) - pml_moments_var(&a)) < 1e-9,
+	     "merged batches equal Welford's");
+	memset(h, 0, sizeof(h));
+	T_OK(isnan(pml_hist_quantile(h, 256, 0.5)), "empty histogram: NaN");
+	h[7] = 1;
+	T_OK(pml_hist_quantile(h, 256, 0.5) == 7 && pml_hist_quantile(h, 256, 1) == 7, "one value");
+}
+
+static void
+test_fingerprint(void)
+{
+	uint64_t a1, b1, a2, b2;
+	char buf[40] = "the quick brown fox jumps over the dog";
+
+	pml_fingerprint(buf, 38, &a1, &b1);
+	pml_fingerprint(buf, 38, &a2, &b2);
+	T_OK(a1 == a2 && b1 == b2, "fingerprint is deterministic");
+	buf[37] = 'G';
+	pml_fingerprint(buf, 38, &a2, &b2);
+	T_OK(a1 != a2 && b1 != b2, "one byte changes both halves");
+	pml_fingerprint(buf, 37, &a2, &b2);
+	pml_fingerprint("", 0, &a1, &b1);
+	T_OK(a1 != a2, "length matters");
+}
+
 int
 main(void)
 {
+	test_hist();
+	test_fingerprint();
 	test_moments();
 	test_quantiles();
 	test_counter();

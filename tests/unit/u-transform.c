@@ -449,9 +449,53 @@ test_spool(void)
 	pml_schema_release(&s);
 }
 
+static void
+test_nonfinite(void)
+{
+	struct pml_schema s;
+	struct pml_rawlist l, l2;
+	struct pml_chain *c, *e;
+	struct pml_value in[2];
+	const struct pml_value *out;
+	float v[3] = { 1, NAN, 2 };
+	uint32_t d = 3;
+
+	pml_schema_init(&s);
+	pml_schema_add(&s, "x", PML_TYPE_FLOAT);
+	pml_column_set_vec(pml_schema_add(&s, "v", PML_TYPE_VEC), PML_ELEM_F32, 1, &d);
+	pml_rawlist_init(&l);
+	beg("nonfinite", 2); klist("columns", 2, "x", "v"); kstr("action", "missing"); end(&l);
+	pml_rawlist_init(&l2);
+	beg("nonfinite", 2); klist("columns", 1, "v"); kstr("action", "error"); end(&l2);
+	c = pml_chain_new(&l, &s, PML_CHAIN_SERVE);
+	e = pml_chain_new(&l2, &s, PML_CHAIN_SERVE);
+	T_OK(c && e, "nonfinite steps compile");
+	if (!c || !e)
+		return;
+	in[0].kind = PML_FLOAT;
+	in[0].u.f = INFINITY;
+	in[1].kind = PML_VEC;
+	in[1].u.s.ptr = (const char *)v;
+	in[1].u.s.len = sizeof(v);
+	T_EQ_INT(pml_chain_apply(c, in, &out), 1, "apply");
+	T_OK(out[0].kind == PML_NIL && out[1].kind == PML_NIL, "inf and a vector with a NaN become missing");
+	T_EQ_INT(pml_chain_apply(e, in, &out), -1, "action error");
+	T_EQ_STR(pml_chain_error(e), "column 'v': not a finite number", "nonfinite message");
+	v[1] = 3;
+	in[0].u.f = 1;
+	T_EQ_INT(pml_chain_apply(c, in, &out), 1, "finite values pass");
+	T_OK(out[0].kind == PML_FLOAT && out[1].kind == PML_VEC, "unchanged");
+	pml_chain_free(c);
+	pml_chain_free(e);
+	pml_rawlist_release(&l);
+	pml_rawlist_release(&l2);
+	pml_schema_release(&s);
+}
+
 int
 main(void)
 {
+	test_nonfinite();
 	test_full_chain();
 	test_filters();
 	test_onehot_other_and_error();
