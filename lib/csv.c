@@ -377,6 +377,7 @@ struct pml_csv {
 	struct row cur;
 	int row_done;
 	int cb_err;             /* a callback failed; message printed */
+	int nul_seen;           /* the current row's bytes hold a NUL */
 	size_t max_field, row_max;
 	int delim;
 	int skip_bad;
@@ -424,7 +425,7 @@ cb_field(void *s, size_t len, void *data)
 				      (unsigned long long)c->row_start, c->row_max);
 		return;
 	}
-	if (len && memchr(s, '\0', len)) {
+	if (c->nul_seen && len && memchr(s, '\0', len)) {
 		c->cb_err = pml_error("%s: line %llu, column '%s': NUL byte in field", c->path,
 				      (unsigned long long)c->row_start, colname(c, r->n, nb, sizeof(nb)));
 		return;
@@ -526,9 +527,14 @@ read_row(struct pml_csv *c)
 				goto feed;
 			}
 		}
-		for (e = start; e < c->blk_len; e++)
-			if (c->blk[e] == '\n' || c->blk[e] == '\r')
-				break;
+		{
+			const char *nlp = memchr(c->blk + start, '\n', c->blk_len - start);
+			const char *crp;
+			e = nlp ? (size_t)(nlp - c->blk) : c->blk_len;
+			crp = memchr(c->blk + start, '\r', e - start);
+			if (crp)
+				e = (size_t)(crp - c->blk);
+		}
 		if (e < c->blk_len) {
 			nl = 1;
 			if (c->blk[e] == '\r') {
@@ -543,8 +549,12 @@ read_row(struct pml_csv *c)
 		}
 feed:
 		len = e - start;
-		if (!c->mid_row)
+		if (!c->mid_row) {
 			c->row_start = c->line;
+			c->nul_seen = 0;
+		}
+		if (memchr(c->blk + start, '\0', len))
+			c->nul_seen = 1;
 		if (csv_parse(&c->p, c->blk + start, len, cb_field, cb_row, c) != len) {
 			if (c->cb_err)
 				return -1;
