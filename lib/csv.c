@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pml/alloc.h"
 #include "pml/buf.h"
@@ -1032,8 +1033,16 @@ start_thread(struct pml_csv *c)
 {
 	size_t k;
 
+	struct stat st;
+
 	if (c->fini_done)
 		return;  /* everything was read during inference */
+	/*
+	 * Only for regular files: a read from a pipe may block for ever, and
+	 * after an error the reader thread must be able to stop.
+	 */
+	if (fstat(c->in.fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
 	pthread_mutex_init(&c->mu, NULL);
 	pthread_cond_init(&c->cv, NULL);
 	for (k = 0; k < N_BATCH; k++) {

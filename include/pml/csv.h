@@ -43,7 +43,8 @@
  * without the locale. Strings must be valid UTF-8 without NUL bytes; a
  * field longer than max_field bytes is an error.
  *
- * After the inference rows, a second thread reads and splits the rest
+ * After the inference rows of a regular file (not a pipe, whose reads
+ * could block a stop after an error), a second thread reads and splits the rest
  * into batches of rows (4 batches of about 256 KiB at most) while the
  * caller's thread converts them; errors still come in input order.
  */
