@@ -9,6 +9,7 @@
 #include "pml/err.h"
 #include "pml/io.h"
 #include "pml/model.h"
+#include "pml/mp.h"
 #include "pml/render.h"
 #include "pml/stream.h"
 
@@ -24,13 +25,14 @@ static const char usage[] =
 	"  -s, --schema         print the header (columns, provenance, chain) as JSON\n"
 	"  -n, --head N         stop after N records\n"
 	"      --count          print the number of records\n"
+	"      --trailer        print the last trailer (record count, stats) as JSON\n"
 	"  -o, --output FILE    write to FILE (atomically) instead of stdout\n"
 	"      --max-message N  refuse messages over N bytes (default 16777216)\n"
 	"  -q, --quiet          no progress\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n";
 
-enum mode { M_JSON, M_CSV, M_TSV, M_TABLE, M_SCHEMA, M_COUNT };
+enum mode { M_JSON, M_CSV, M_TSV, M_TABLE, M_SCHEMA, M_COUNT, M_TRAILER };
 
 #define TABLE_ROWS 1000
 
@@ -119,6 +121,23 @@ table_flush(struct table *t, struct pml_out *out)
 	t->n_row = 0;
 }
 
+static void
+render_trailer(struct pml_buf *b, const struct pml_reader *r, uint64_t n)
+{
+	const struct pml_buf *st = pml_reader_trailer_stats(r);
+	msgpack_zone zone;
+	msgpack_object o;
+
+	pml_buf_addf(b, "{\"records\":%llu", (unsigned long long)n);
+	msgpack_zone_init(&zone, 1024);
+	if (st->len && pml_mp_decode(st->buf, st->len, &zone, &o) == 0) {
+		pml_buf_addstr(b, ",\"stats\":");
+		pml_mp_to_json(b, &o);
+	}
+	msgpack_zone_destroy(&zone);
+	pml_buf_addstr(b, "}\n");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -133,6 +152,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "schema", no_argument, NULL, 's' },
 		{ "table", no_argument, NULL, 't' },
+		{ "trailer", no_argument, NULL, 'R' },
 		{ "tsv", no_argument, NULL, 'T' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -162,6 +182,7 @@ main(int argc, char **argv)
 		case 'n': head = pml_opt_long("--head", optarg, 0, 1L << 62); break;
 		case 'o': output = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'R': mode = M_TRAILER; break;
 		case 's': mode = M_SCHEMA; break;
 		case 't': mode = M_TABLE; break;
 		case 'T': mode = M_TSV; break;
@@ -239,6 +260,8 @@ main(int argc, char **argv)
 	}
 	if (mode == M_COUNT && status == PML_EXIT_OK)
 		pml_buf_addf(&b, "%llu\n", (unsigned long long)n);
+	if (mode == M_TRAILER && status == PML_EXIT_OK)
+		render_trailer(&b, r, n);
 	if (status == PML_EXIT_OK)
 		pml_out_write(&out, b.buf, b.len);
 	pml_buf_release(&b);

@@ -147,7 +147,11 @@ pml_buf_add_json_num(struct pml_buf *b, double v)
 		pml_buf_addch(b, '0');
 		return;
 	}
-	/* Shortest precision that reads back to the same double. */
+	/* Integers as integers; else the shortest text that reads back the same. */
+	if (v == floor(v) && fabs(v) < 1e17) {
+		pml_buf_addf(b, "%.0f", v);
+		return;
+	}
 	for (prec = 1; prec <= 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
 		if (strtod(tmp, NULL) == v)

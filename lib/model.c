@@ -19,6 +19,7 @@
 #include "pml/alloc.h"
 #include "pml/err.h"
 #include "pml/io.h"
+#include "pml/mat.h"
 #include "pml/model.h"
 #include "pml/mp.h"
 #include "pml/nn.h"
@@ -486,9 +487,11 @@ pml_model_load(struct pml_model *m, const char *path)
 		return pml_error("%s: truncated or corrupt model file (bad version)", path);
 	}
 	if (p[MAGIC_LEN] > PML_MODEL_VERSION) {
+		unsigned ver = p[MAGIC_LEN];
+
 		pml_buf_release(&b);
 		return pml_error("%s: model format version %u is newer than this pml supports (%d); "
-				 "upgrade pml", path, p[MAGIC_LEN], PML_MODEL_VERSION);
+				 "upgrade pml", path, ver, PML_MODEL_VERSION);
 	}
 	if (p[MAGIC_LEN] < 1) {
 		pml_buf_release(&b);
@@ -549,4 +552,330 @@ pml_model_meta_json(const struct pml_model *m, struct pml_buf *out)
 		pml_buf_addstr(out, "null");
 	msgpack_zone_destroy(&zone);
 	pml_buf_release(&b);
+}
+
+/* ---- training data ---- */
+
+static int
+pick_column(const struct pml_schema *s, const char *name, enum pml_role role, int vec,
+	    const char *what, const char *src)
+{
+	size_t i;
+	int c;
+
+	if (name) {
+		c = pml_schema_find(s, name);
+		if (c < 0)
+			return pml_error("%s: no column '%s' (--%s)", src, name, what);
+		return c;
+	}
+	for (i = 0; i < s->n_col; i++)
+		if (s->col[i].role == role && (!vec || s->col[i].type == PML_TYPE_VEC))
+			return (int)i;
+	return pml_error("%s: no %s column: name one with --%s", src,
+			 vec ? "vec feature" : "label", what);
+}
+
+static char **
+dup_names(size_t n, char *const *names)
+{
+	char **v = pml_xcalloc(n + 1, sizeof(char *));
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v[i] = pml_xstrdup(names[i]);
+	return v;
+}
+
+int
+pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const char *feature,
+		 const char *label, const struct pml_dataset *like)
+{
+	struct pml_reader *r;
+	const struct pml_schema *s;
+	const struct pml_column *fc, *lc;
+	const struct pml_value *v;
+	const char *src = n_path ? paths[0] : "stdin";
+	size_t d, k, n = 0;
+	int64_t max_cls = -1;
+	int f, l, rc;
+
+	memset(ds, 0, sizeof(*ds));
+	pml_header_init(&ds->header);
+	r = pml_reader_open(n_path, paths, 0);
+	if (!r)
+		return -1;
+	s = pml_reader_schema(r);
+	pml_header_copy(&ds->header, pml_reader_header(r));
+	if (like) {
+		feature = like->feature;
+		label = like->label;
+	}
+	if ((f = pick_column(s, feature, PML_ROLE_FEATURE, 1, "features", src)) < 0 ||
+	    (l = pick_column(s, label, PML_ROLE_LABEL, 0, "label", src)) < 0)
+		goto fail;
+	fc = &s->col[f];
+	lc = &s->col[l];
+	if (fc->type != PML_TYPE_VEC) {
+		pml_error("%s: column '%s' is %s, features must be a vec", src, fc->name,
+			  pml_type_name(fc->type));
+		goto fail;
+	}
+	if (lc->type != PML_TYPE_INT && lc->type != PML_TYPE_FLOAT) {
+		pml_error("%s: label column '%s' is %s: int (classes) or float (regression) expected",
+			  src, lc->name, pml_type_name(lc->type));
+		goto fail;
+	}
+	d = fc->n_elem;
+	ds->feature = pml_xstrdup(fc->name);
+	ds->label = pml_xstrdup(lc->name);
+	if (like) {
+		if (d != like->d.n_in || (lc->type == PML_TYPE_INT) != (like->n_class > 0)) {
+			pml_error("%s: columns '%s' and '%s' do not match the training data's", src,
+				  fc->name, lc->name);
+			goto fail;
+		}
+		if (lc->n_class) {
+			char why[128];
+
+			for (k = 0; k < lc->n_class && k < like->n_class; k++)
+				if (strcmp(lc->classes[k], like->classes[k]))
+					break;
+			if (lc->n_class != like->n_class || k < lc->n_class) {
+				snprintf(why, sizeof(why), "%zu vs %zu", lc->n_class, like->n_class);
+				pml_error("%s: label column '%s': classes differ from the training data's (%s)",
+					  src, lc->name, why);
+				goto fail;
+			}
+		}
+	}
+	if (lc->type == PML_TYPE_INT && lc->n_class) {
+		ds->n_class = lc->n_class;
+		ds->classes = dup_names(lc->n_class, lc->classes);
+	}
+	while ((rc = pml_reader_next(r, &v)) > 0) {
+		float *x;
+
+		if (n == ds->m_row) {
+			size_t m = ds->m_row ? ds->m_row * 2 : 1024;
+
+			ds->x = pml_xreallocarray(ds->x, m, d * sizeof(float));
+			if (lc->type == PML_TYPE_INT)
+				ds->cls = pml_xreallocarray(ds->cls, m, sizeof(uint32_t));
+			else
+				ds->y = pml_xreallocarray(ds->y, m, sizeof(float));
+			ds->m_row = m;
+		}
+		if (v[f].kind != PML_VEC || v[l].kind == PML_NIL) {
+			pml_error("%s: record %llu, column '%s': missing value", pml_reader_file(r),
+				  (unsigned long long)pml_reader_record_no(r),
+				  v[f].kind != PML_VEC ? fc->name : lc->name);
+			goto fail;
+		}
+		x = ds->x + n * d;
+		pml_vec_to_f32(fc, &v[f], x);
+		if (fc->elem == PML_ELEM_F32)
+			for (k = 0; k < d; k++)
+				if (!isfinite(x[k])) {
+					pml_error("%s: record %llu, column '%s': element %zu is not finite",
+						  pml_reader_file(r),
+						  (unsigned long long)pml_reader_record_no(r), fc->name, k);
+					goto fail;
+				}
+		if (lc->type == PML_TYPE_INT) {
+			int64_t c = v[l].u.i;
+			size_t lim = like ? like->n_class : ds->n_class;
+
+			if (c < 0 || c > (int64_t)UINT32_MAX - 1 || (lim && (uint64_t)c >= lim)) {
+				pml_error("%s: record %llu, column '%s': class %lld out of range",
+					  pml_reader_file(r), (unsigned long long)pml_reader_record_no(r),
+					  lc->name, (long long)c);
+				goto fail;
+			}
+			if (c > max_cls)
+				max_cls = c;
+			ds->cls[n] = (uint32_t)c;
+		} else {
+			ds->y[n] = (float)v[l].u.f;
+		}
+		n++;
+	}
+	if (rc < 0)
+		goto fail;
+	if (!n) {
+		pml_error("%s: no records", src);
+		goto fail;
+	}
+	if (lc->type == PML_TYPE_INT && !ds->n_class) {
+		/* unnamed classes: "0".."K-1" (the training set's K for validation) */
+		size_t kk = like ? like->n_class : (size_t)max_cls + 1;
+
+		if (kk > 1000000) {
+			pml_error("%s: label column '%s': %zu classes is too many", src, lc->name, kk);
+			goto fail;
+		}
+		ds->n_class = kk;
+		ds->classes = pml_xcalloc(kk + 1, sizeof(char *));
+		for (k = 0; k < kk; k++) {
+			char num[32];
+
+			snprintf(num, sizeof(num), "%zu", k);
+			ds->classes[k] = pml_xstrdup(num);
+		}
+	}
+	pml_reader_free(r);
+	ds->d.n = n;
+	ds->d.n_in = d;
+	ds->d.x = ds->x;
+	ds->d.cls = ds->cls;
+	ds->d.y = ds->y;
+	return 0;
+fail:
+	pml_reader_free(r);
+	pml_dataset_release(ds);
+	return -1;
+}
+
+void
+pml_dataset_release(struct pml_dataset *ds)
+{
+	size_t i;
+
+	free(ds->x);
+	free(ds->cls);
+	free(ds->y);
+	free(ds->feature);
+	free(ds->label);
+	for (i = 0; i < ds->n_class; i++)
+		free(ds->classes[i]);
+	free(ds->classes);
+	pml_header_release(&ds->header);
+	memset(ds, 0, sizeof(*ds));
+	pml_header_init(&ds->header);
+}
+
+uint64_t
+pml_dataset_fingerprint(const struct pml_dataset *ds)
+{
+	uint64_t h = pml_hash64(ds->x, ds->d.n * ds->d.n_in * sizeof(float), 0);
+
+	if (ds->cls)
+		h = pml_hash64(ds->cls, ds->d.n * sizeof(uint32_t), h);
+	if (ds->y)
+		h = pml_hash64(ds->y, ds->d.n * sizeof(float), h);
+	return h;
+}
+
+/* ---- metadata ---- */
+
+static void
+kv_str(msgpack_packer *pk, const char *k, const char *v)
+{
+	pml_mp_pack_cstr(pk, k);
+	pml_mp_pack_cstr(pk, v);
+}
+
+static void
+kv_u64(msgpack_packer *pk, const char *k, uint64_t v)
+{
+	pml_mp_pack_cstr(pk, k);
+	msgpack_pack_uint64(pk, v);
+}
+
+static void
+kv_num(msgpack_packer *pk, const char *k, double v)
+{
+	pml_mp_pack_cstr(pk, k);
+	if (isfinite(v))
+		msgpack_pack_double(pk, v);
+	else
+		msgpack_pack_nil(pk);
+}
+
+void
+pml_model_from_training(struct pml_model *m, struct pml_net *net, const struct pml_train_meta *tm)
+{
+	const struct pml_dataset *tr = tm->train;
+	const struct pml_train_opts *o = tm->opts;
+	const struct pml_train_result *res = tm->res;
+	msgpack_packer pk;
+	char hex[17];
+	size_t i;
+
+	pml_model_init(m);
+	if (tr->header.chain.n)
+		pml_schema_copy(&m->input, &tr->header.chain_input);
+	else
+		pml_schema_copy(&m->input, &tr->header.schema);
+	pml_rawlist_copy(&m->chain, &tr->header.chain);
+	m->feature = pml_xstrdup(tr->feature);
+	m->label = pml_xstrdup(tr->label);
+	if (net->loss == PML_LOSS_SOFTMAX_CE || tr->n_class) {
+		m->n_class = tr->n_class;
+		m->classes = dup_names(tr->n_class, tr->classes);
+	}
+	m->net = net;
+
+	pml_mp_packer_init_buf(&pk, &m->meta);
+	msgpack_pack_map(&pk, 13);
+	kv_str(&pk, "tool", "pml-train");
+	kv_str(&pk, "tool_version", PML_VERSION);
+	kv_str(&pk, "command", tm->command ? tm->command : "");
+	kv_u64(&pk, "seed", tm->seed);
+	kv_u64(&pk, "threads", (uint64_t)tm->threads);
+	kv_str(&pk, "blas_core", pml_mat_corename());
+	pml_mp_pack_cstr(&pk, "options");
+	msgpack_pack_map(&pk, 17);
+	pml_mp_pack_cstr(&pk, "preset");
+	if (tm->preset)
+		pml_mp_pack_cstr(&pk, tm->preset);
+	else
+		msgpack_pack_nil(&pk);
+	pml_mp_pack_cstr(&pk, "hidden");
+	msgpack_pack_array(&pk, tm->n_hidden);
+	for (i = 0; i < tm->n_hidden; i++)
+		msgpack_pack_uint64(&pk, tm->hidden[i]);
+	pml_mp_pack_cstr(&pk, "activation");
+	msgpack_pack_array(&pk, tm->n_hidden);
+	for (i = 0; i < tm->n_hidden; i++)
+		pml_mp_pack_cstr(&pk, pml_act_name(tm->act[i]));
+	kv_num(&pk, "dropout", tm->dropout);
+	kv_str(&pk, "loss", pml_loss_name(net->loss));
+	kv_str(&pk, "init", pml_init_name(tm->init));
+	kv_str(&pk, "optimizer", pml_optim_name(o->optim));
+	kv_num(&pk, "lr", o->lr);
+	kv_num(&pk, "momentum", o->momentum);
+	pml_mp_pack_cstr(&pk, "nesterov");
+	if (o->nesterov)
+		msgpack_pack_true(&pk);
+	else
+		msgpack_pack_false(&pk);
+	kv_num(&pk, "weight_decay", o->weight_decay);
+	kv_str(&pk, "schedule", pml_sched_name(o->sched));
+	kv_u64(&pk, "step_epochs", o->step_epochs);
+	kv_num(&pk, "step_gamma", o->step_gamma);
+	kv_u64(&pk, "batch", o->batch);
+	kv_u64(&pk, "epochs", o->epochs);
+	kv_u64(&pk, "patience", o->patience);
+	kv_u64(&pk, "epochs_run", res->epochs_run);
+	kv_u64(&pk, "best_epoch", res->best_epoch);
+	pml_mp_pack_cstr(&pk, "train");
+	msgpack_pack_map(&pk, 3);
+	kv_u64(&pk, "records", tr->d.n);
+	kv_num(&pk, "loss", res->train_loss);
+	kv_num(&pk, "accuracy", res->train_acc);
+	pml_mp_pack_cstr(&pk, "validation");
+	if (tm->val) {
+		msgpack_pack_map(&pk, 3);
+		kv_u64(&pk, "records", tm->val->d.n);
+		kv_num(&pk, "loss", res->val_loss);
+		kv_num(&pk, "accuracy", res->val_acc);
+	} else {
+		msgpack_pack_nil(&pk);
+	}
+	snprintf(hex, sizeof(hex), "%016llx", (unsigned long long)pml_dataset_fingerprint(tr));
+	kv_str(&pk, "data_fingerprint", hex);
+	pml_mp_pack_cstr(&pk, "provenance");
+	msgpack_pack_array(&pk, tr->header.provenance.n);
+	pml_buf_add(&m->meta, tr->header.provenance.bytes.buf, tr->header.provenance.bytes.len);
 }

@@ -1,5 +1,6 @@
 /* nn.c: layers, forward and backward passes, optimisers, the training loop. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,9 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
 #endif
 
 /* ---- names ---- */
@@ -656,6 +660,31 @@ pml_nn_gradient(struct pml_net *net, const struct pml_data *d, struct pml_rng *r
 	return 0;
 }
 
+void
+pml_epoch_format(const struct pml_epoch_info *e, char *buf, size_t len)
+{
+	size_t n;
+
+#define ADD(...) \
+	do { \
+		n = strlen(buf); \
+		snprintf(buf + n, len - n, __VA_ARGS__); \
+	} while (0)
+	if (!len)
+		return;
+	snprintf(buf, len, "epoch %zu/%zu  loss %.*f", e->epoch, e->epochs,
+		 e->train_loss < 1e4 ? 4 : 0, e->train_loss);
+	if (!isnan(e->train_acc))
+		ADD("  acc %.4f", e->train_acc);
+	if (!isnan(e->val_loss))
+		ADD("  val_loss %.4f", e->val_loss);
+	if (!isnan(e->val_acc))
+		ADD("  val_acc %.4f", e->val_acc);
+	ADD("  lr %.3g  %.0f samples/s  %.1fs%s", e->lr, e->samples_per_s, e->elapsed,
+	    e->best ? "  *" : "");
+#undef ADD
+}
+
 /* ---- optimisers ---- */
 
 void
@@ -681,6 +710,88 @@ struct optim {
 	uint64_t t;
 };
 
+/*
+ * Fused Adam: moments and weights in one pass. The SSE and AVX paths do
+ * the same IEEE operations per element as the scalar loop (no FMA), so
+ * every path gives the same bits.
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HAVE_AVX_PATH 1
+__attribute__((target("avx"))) static size_t
+adam_avx(float *p, const float *g, float *m, float *v, size_t n, float b1, float b2, float step,
+	 float eps, float decay)
+{
+	__m256 vb1 = _mm256_set1_ps(b1), vb1c = _mm256_set1_ps(1 - b1);
+	__m256 vb2 = _mm256_set1_ps(b2), vb2c = _mm256_set1_ps(1 - b2);
+	__m256 vstep = _mm256_set1_ps(step), veps = _mm256_set1_ps(eps);
+	__m256 vdecay = _mm256_set1_ps(decay);
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		__m256 pi = _mm256_loadu_ps(p + i);
+		__m256 gi = _mm256_add_ps(_mm256_loadu_ps(g + i), _mm256_mul_ps(vdecay, pi));
+		__m256 mi = _mm256_add_ps(_mm256_mul_ps(vb1, _mm256_loadu_ps(m + i)),
+					  _mm256_mul_ps(vb1c, gi));
+		__m256 vi = _mm256_add_ps(_mm256_mul_ps(vb2, _mm256_loadu_ps(v + i)),
+					  _mm256_mul_ps(_mm256_mul_ps(vb2c, gi), gi));
+
+		_mm256_storeu_ps(m + i, mi);
+		_mm256_storeu_ps(v + i, vi);
+		pi = _mm256_sub_ps(pi, _mm256_div_ps(_mm256_mul_ps(vstep, mi),
+						     _mm256_add_ps(_mm256_sqrt_ps(vi), veps)));
+		_mm256_storeu_ps(p + i, pi);
+	}
+	return i;
+}
+#endif
+
+static void
+adam(float *p, const float *g, float *m, float *v, size_t n, float b1, float b2, float step,
+     float eps, float decay)
+{
+	size_t i = 0;
+
+#if defined(HAVE_AVX_PATH)
+	static int has_avx = -1;
+
+	if (has_avx < 0) {
+		__builtin_cpu_init();
+		has_avx = __builtin_cpu_supports("avx") ? 1 : 0;
+	}
+	if (has_avx)
+		i = adam_avx(p, g, m, v, n, b1, b2, step, eps, decay);
+#endif
+#if defined(__SSE2__)
+	{
+		__m128 vb1 = _mm_set1_ps(b1), vb1c = _mm_set1_ps(1 - b1);
+		__m128 vb2 = _mm_set1_ps(b2), vb2c = _mm_set1_ps(1 - b2);
+		__m128 vstep = _mm_set1_ps(step), veps = _mm_set1_ps(eps);
+		__m128 vdecay = _mm_set1_ps(decay);
+
+		for (; i + 4 <= n; i += 4) {
+			__m128 pi = _mm_loadu_ps(p + i);
+			__m128 gi = _mm_add_ps(_mm_loadu_ps(g + i), _mm_mul_ps(vdecay, pi));
+			__m128 mi = _mm_add_ps(_mm_mul_ps(vb1, _mm_loadu_ps(m + i)), _mm_mul_ps(vb1c, gi));
+			__m128 vi = _mm_add_ps(_mm_mul_ps(vb2, _mm_loadu_ps(v + i)),
+					       _mm_mul_ps(_mm_mul_ps(vb2c, gi), gi));
+
+			_mm_storeu_ps(m + i, mi);
+			_mm_storeu_ps(v + i, vi);
+			pi = _mm_sub_ps(pi, _mm_div_ps(_mm_mul_ps(vstep, mi),
+						       _mm_add_ps(_mm_sqrt_ps(vi), veps)));
+			_mm_storeu_ps(p + i, pi);
+		}
+	}
+#endif
+	for (; i < n; i++) {
+		float gi = g[i] + decay * p[i];
+
+		m[i] = b1 * m[i] + (1 - b1) * gi;
+		v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+		p[i] -= step * m[i] / (sqrtf(v[i]) + eps);
+	}
+}
+
 /* One update of the n parameters p from gradients g; decay applies L2. */
 static void
 update(const struct pml_train_opts *o, struct optim *st, float *p, const float *g, size_t off,
@@ -695,38 +806,7 @@ update(const struct pml_train_opts *o, struct optim *st, float *p, const float *
 		float step = (float)(lr * sqrt(c2) / c1);
 		float eps = (float)(o->eps * sqrt(c2));
 
-		/* fused: moments and weights in one pass */
-		i = 0;
-#if defined(__SSE2__)
-		{
-			__m128 vb1 = _mm_set1_ps(b1), vb1c = _mm_set1_ps(1 - b1);
-			__m128 vb2 = _mm_set1_ps(b2), vb2c = _mm_set1_ps(1 - b2);
-			__m128 vstep = _mm_set1_ps(step), veps = _mm_set1_ps(eps);
-			__m128 vdecay = _mm_set1_ps(decay);
-
-			for (; i + 4 <= n; i += 4) {
-				__m128 pi = _mm_loadu_ps(p + i);
-				__m128 gi = _mm_add_ps(_mm_loadu_ps(g + i), _mm_mul_ps(vdecay, pi));
-				__m128 mi = _mm_add_ps(_mm_mul_ps(vb1, _mm_loadu_ps(m + i)),
-						       _mm_mul_ps(vb1c, gi));
-				__m128 vi = _mm_add_ps(_mm_mul_ps(vb2, _mm_loadu_ps(v + i)),
-						       _mm_mul_ps(_mm_mul_ps(vb2c, gi), gi));
-
-				_mm_storeu_ps(m + i, mi);
-				_mm_storeu_ps(v + i, vi);
-				pi = _mm_sub_ps(pi, _mm_div_ps(_mm_mul_ps(vstep, mi),
-							       _mm_add_ps(_mm_sqrt_ps(vi), veps)));
-				_mm_storeu_ps(p + i, pi);
-			}
-		}
-#endif
-		for (; i < n; i++) {
-			float gi = g[i] + decay * p[i];
-
-			m[i] = b1 * m[i] + (1 - b1) * gi;
-			v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-			p[i] -= step * m[i] / (sqrtf(v[i]) + eps);
-		}
+		adam(p, g, m, v, n, b1, b2, step, eps, decay);
 	} else {
 		float mu = (float)o->momentum;
 

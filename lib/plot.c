@@ -604,3 +604,60 @@ pml_plot_save(const char *path, const struct pml_buf *svg)
 	pml_out_write(&o, svg->buf, svg->len);
 	return pml_out_close(&o);
 }
+
+void
+pml_curve_add(struct pml_curve *c, double train_loss, double train_acc, double val_loss, double val_acc)
+{
+	if (c->n == c->m) {
+		c->m = c->m ? 2 * c->m : 16;
+		c->train_loss = pml_xreallocarray(c->train_loss, c->m, sizeof(double));
+		c->val_loss = pml_xreallocarray(c->val_loss, c->m, sizeof(double));
+		c->train_acc = pml_xreallocarray(c->train_acc, c->m, sizeof(double));
+		c->val_acc = pml_xreallocarray(c->val_acc, c->m, sizeof(double));
+	}
+	c->train_loss[c->n] = train_loss;
+	c->train_acc[c->n] = train_acc;
+	c->val_loss[c->n] = val_loss;
+	c->val_acc[c->n] = val_acc;
+	c->n++;
+}
+
+static int
+any_finite(const double *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (isfinite(v[i]))
+			return 1;
+	return 0;
+}
+
+int
+pml_curve_save_svg(const struct pml_curve *c, const char *title, const char *path)
+{
+	struct pml_learning_curve lc;
+	struct pml_buf svg = PML_BUF_INIT;
+	int rc;
+
+	memset(&lc, 0, sizeof(lc));
+	lc.n_epoch = c->n;
+	lc.train_loss = c->train_loss;
+	lc.val_loss = any_finite(c->val_loss, c->n) ? c->val_loss : NULL;
+	lc.train_acc = any_finite(c->train_acc, c->n) ? c->train_acc : NULL;
+	lc.val_acc = lc.train_acc && any_finite(c->val_acc, c->n) ? c->val_acc : NULL;
+	pml_plot_learning_curve(&svg, title, &lc);
+	rc = pml_plot_save(path, &svg);
+	pml_buf_release(&svg);
+	return rc;
+}
+
+void
+pml_curve_release(struct pml_curve *c)
+{
+	free(c->train_loss);
+	free(c->val_loss);
+	free(c->train_acc);
+	free(c->val_acc);
+	memset(c, 0, sizeof(*c));
+}

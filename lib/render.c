@@ -21,6 +21,10 @@ pml_render_f32(struct pml_buf *b, float f)
 		pml_buf_addch(b, '0');
 		return;
 	}
+	if (f == floorf(f) && fabsf(f) < 1e9f) {
+		pml_buf_addf(b, "%.0f", (double)f);
+		return;
+	}
 	for (prec = 1; prec <= 9; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*g", prec, (double)f);
 		if (strtof(tmp, NULL) == f)

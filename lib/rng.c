@@ -1,5 +1,6 @@
 /* rng.c: xoshiro256** seeded by splitmix64; stable hashing. */
 #include <math.h>
+#include <string.h>
 
 #include "pml/rng.h"
 
@@ -94,12 +95,16 @@ uint64_t
 pml_hash64(const void *p, size_t n, uint64_t seed)
 {
 	const unsigned char *c = p;
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
-	size_t i;
+	uint64_t h = 0xcbf29ce484222325ULL ^ seed ^ ((uint64_t)n * 0x9e3779b97f4a7c15ULL);
+	uint64_t w;
+	size_t i = 0;
 
-	for (i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 0x100000001b3ULL;
+	/* Eight bytes at a time (read as little-endian), then the tail. */
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, c + i, 8);
+		h = rotl(h ^ (w * 0xc2b2ae3d27d4eb4fULL), 31) * 0x9e3779b97f4a7c15ULL;
 	}
+	for (; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ULL;
 	return splitmix64(&h);
 }

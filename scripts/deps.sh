@@ -29,13 +29,38 @@ apt_install() {
 	fi
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" </dev/null >&2 || exit 1
 }
+# Palmer penguins raw CSV, from Debian's r-cran-palmerpenguins, extracted
+# without installing R.
+PENGUINS_DIR=/usr/share/datasets/palmerpenguins
+install_penguins() {
+	[ -f "$PENGUINS_DIR/penguins_raw.csv" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "pml: Palmer penguins data missing; as root run: scripts/deps.sh install-penguins" >&2
+		return 1
+	fi
+	tmp=$(mktemp -d) || return 1
+	( cd "$tmp" && apt-get download r-cran-palmerpenguins >/dev/null 2>&1 ||
+		{ DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null 2>&1 &&
+		  apt-get download r-cran-palmerpenguins >/dev/null 2>&1; } ) &&
+	dpkg -x "$tmp"/r-cran-palmerpenguins*.deb "$tmp/x" &&
+	csv=$(find "$tmp/x" -name penguins_raw.csv | head -1) && [ -n "$csv" ] &&
+	mkdir -p "$PENGUINS_DIR" && cp "$csv" "$PENGUINS_DIR/penguins_raw.csv"
+	rc=$?
+	rm -rf "$tmp"
+	[ $rc = 0 ] || echo "pml: could not fetch r-cran-palmerpenguins" >&2
+	return $rc
+}
+
 case "${1:-check}" in
 check) have_build ;;
 install) have_build || apt_install $BUILD_PKGS ;;
 install-data) have_data || apt_install $DATA_PKGS ;;
-install-test) missing=""; for p in $TEST_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-	[ -z "$missing" ] || apt_install $missing ;;
+install-test) have_data || apt_install $DATA_PKGS
+	missing=""; for p in $TEST_PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+	[ -z "$missing" ] || apt_install $missing
+	install_penguins ;;
+install-penguins) install_penguins ;;
 install-pkgs) shift; missing=""; for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 	[ -z "$missing" ] || apt_install $missing ;;
-*) echo "usage: deps.sh check|install|install-data|install-test|install-pkgs PKG..." >&2; exit 2 ;;
+*) echo "usage: deps.sh check|install|install-data|install-test|install-penguins|install-pkgs PKG..." >&2; exit 2 ;;
 esac

@@ -15,6 +15,7 @@
 #include "pml/buf.h"
 #include "pml/schema.h"
 #include "pml/stream.h"
+#include "pml/nn.h"
 
 #define PML_MODEL_FORMAT "pml-model"
 #define PML_MODEL_VERSION 1
@@ -42,5 +43,60 @@ int pml_model_save(const struct pml_model *m, const char *path);
 void pml_model_meta_json(const struct pml_model *m, struct pml_buf *b);
 /* 1 if the first bytes p[0..n) look like a model file (for pml-cat). */
 int pml_model_sniff(const void *p, size_t n);
+
+/*
+ * Training data read from streams into one contiguous f32 matrix (the
+ * whole set in memory: pml-train's job needs it). The feature column is a
+ * vec (u8 or f32, values used as they are: scaling is pml-preprocess's
+ * job); the label column an int (classes: named by the column's
+ * "classes", else "0".."K-1") or a float (regression).
+ */
+struct pml_dataset {
+	struct pml_data d;          /* views of x and cls or y below */
+	float *x;
+	uint32_t *cls;
+	float *y;
+	size_t m_row;
+	struct pml_header header;   /* of the first stream */
+	char *feature, *label;      /* column names */
+	size_t n_class;             /* 0: regression */
+	char **classes;
+};
+
+/*
+ * Read every record of paths (none: stdin). feature/label name the
+ * columns (NULL: the first vec column with role feature, the column with
+ * role label). With like (the training set), the columns and classes must
+ * match like's. 0, or -1 with a message naming file, record and column.
+ */
+int pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const char *feature,
+		     const char *label, const struct pml_dataset *like);
+void pml_dataset_release(struct pml_dataset *ds);
+/* pml_hash64 over the feature matrix and the labels. */
+uint64_t pml_dataset_fingerprint(const struct pml_dataset *ds);
+
+/* What pml-train records in the model's metadata. */
+struct pml_train_meta {
+	const char *command;
+	uint64_t seed;
+	int threads;
+	const char *preset;         /* NULL if none */
+	const struct pml_train_opts *opts;
+	const struct pml_train_result *res;
+	enum pml_init init;
+	const size_t *hidden;
+	const enum pml_act *act;
+	size_t n_hidden;
+	double dropout;
+	const struct pml_dataset *train, *val;  /* val may be NULL */
+};
+
+/*
+ * Fill a model from a trained network and its data: input schema (the
+ * chain's input if the stream carries a chain, else the stream's schema),
+ * chain, columns, classes, and metadata. Takes ownership of net.
+ */
+void pml_model_from_training(struct pml_model *m, struct pml_net *net,
+			     const struct pml_train_meta *tm);
 
 #endif

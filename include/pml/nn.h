@@ -190,6 +190,13 @@ struct pml_epoch_info {
 	int best;                   /* 1 if this epoch is the best so far on validation */
 };
 
+/*
+ * The log line of an epoch, without a newline:
+ * "epoch 3/10  loss 0.3622  acc 0.8703  val_loss ...  val_acc ...  lr 0.001  192058 samples/s  1.1s  *"
+ * (accuracies only for classes, val_ only with a validation set, * on the best epoch).
+ */
+void pml_epoch_format(const struct pml_epoch_info *e, char *buf, size_t len);
+
 struct pml_train_opts {
 	enum pml_optim optim;
 	double lr;

@@ -47,6 +47,21 @@ void pml_plot_learning_curve(struct pml_buf *out, const char *title, const struc
 void pml_plot_confusion(struct pml_buf *out, const char *title, size_t n_class, const char *const *names,
 			const uint64_t *counts);
 
+/*
+ * Collect a learning curve epoch by epoch (pml-train --plot), then draw it.
+ * Missing values are NAN (no validation set, regression accuracy).
+ */
+struct pml_curve {
+	size_t n, m;
+	double *train_loss, *val_loss, *train_acc, *val_acc;
+};
+#define PML_CURVE_INIT { 0, 0, NULL, NULL, NULL, NULL }
+void pml_curve_add(struct pml_curve *c, double train_loss, double train_acc, double val_loss,
+		   double val_acc);
+/* Draw and save (atomic). 0, or -1 with a message. */
+int pml_curve_save_svg(const struct pml_curve *c, const char *title, const char *path);
+void pml_curve_release(struct pml_curve *c);
+
 /* Write svg to path ("-": stdout) through struct pml_out (atomic). 0 or -1 with a message. */
 int pml_plot_save(const char *path, const struct pml_buf *svg);
 

@@ -50,4 +50,151 @@ int pml_chain_apply(struct pml_chain *c, const struct pml_value *in, const struc
 const char *pml_chain_error(const struct pml_chain *c);
 void pml_chain_free(struct pml_chain *c);
 
+/*
+ * Per-step information and counts since pml_chain_new(): values changed
+ * (filled, clipped, flagged, set missing, unseen categories) and records
+ * dropped by filter steps.
+ */
+size_t pml_chain_n_step(const struct pml_chain *c);
+const char *pml_chain_step_op(const struct pml_chain *c, size_t i);
+/* The column a single-column step works on, or NULL. */
+const char *pml_chain_step_column(const struct pml_chain *c, size_t i);
+/* For "fences" steps: 0 drop, 1 clip, 2 flag; -1 for other ops. */
+int pml_chain_step_action(const struct pml_chain *c, size_t i);
+void pml_chain_step_counts(const struct pml_chain *c, size_t i, uint64_t *changed, uint64_t *dropped);
+
+/* A value as a key string (categories, class names): str bytes, ints in decimal. */
+void pml_transform_key(struct pml_buf *b, const struct pml_value *v);
+
+/*
+ * The steps of full's chain that data (a stream header) has not had yet:
+ * data's chain must be a prefix of full's, and both must start from the
+ * same columns (or data must have no chain and full's chain_input must be
+ * data's schema). 0 with rest filled (rest is initialised here), or -1
+ * with a message naming where.
+ */
+int pml_chain_remaining(const struct pml_header *full, const struct pml_header *data,
+			struct pml_rawlist *rest, const char *where);
+
+/*
+ * Fitting stages (pml-clean, pml-preprocess). A stage is a list of
+ * fitters, run in order; each one appends steps to the chain. A fitter
+ * that needs statistics gets one pass over the records as transformed by
+ * the steps before it; the input is buffered for that (in memory up to
+ * spool_limit bytes, then in an unlinked temporary file in $TMPDIR).
+ * Fitters that need no data before the first one that does run while the
+ * input streams in, and duplicates are dropped at that point.
+ */
+struct pml_fitter {
+	/* s: the columns the fitter's steps read. 1 needs a pass, 0 not, -1 error (printed). */
+	int (*begin)(void *arg, const struct pml_schema *s);
+	/* One record of s (only if begin returned 1). */
+	void (*add)(void *arg, const struct pml_value *v);
+	/* Append the fitted steps to steps. 0, or -1 with a message. */
+	int (*end)(void *arg, const struct pml_schema *s, struct pml_rawlist *steps);
+	void *arg;
+};
+
+#define PML_SPOOL_LIMIT (64u << 20)
+
+struct pml_stage {
+	int n_path;
+	char *const *paths;         /* inputs (none: stdin) */
+	size_t max_message;
+	const char *output;         /* NULL or "-": stdout */
+	const char *dropped;        /* duplicates go here (a stream), or NULL */
+	const char *apply;          /* apply this stream's chain instead of fitting */
+	int dedup;
+	char **dedup_cols;          /* key columns; none: the whole record */
+	size_t n_dedup_cols;
+	struct pml_fitter *fit;
+	size_t n_fit;
+	size_t spool_limit;         /* 0: $PML_SPOOL_LIMIT or PML_SPOOL_LIMIT */
+	int verbose;
+	int quiet;
+};
+
+/* Run the stage: read, fit, apply, write with trailer stats. 0 or -1 (printed). */
+int pml_stage_run(const struct pml_stage *st);
+
+/* pml-clean's fitters, from its options (strings are borrowed). */
+struct pml_clean_opts {
+	char **keep; size_t n_keep;         /* keep only these columns, in this order */
+	char **drop; size_t n_drop;
+	char **rename; size_t n_rename;     /* "OLD=NEW" */
+	char **cast; size_t n_cast;         /* "COL=TYPE" */
+	int nonfinite_error;
+	int drop_missing;
+	char **dm_cols; size_t n_dm;        /* none: every column */
+	int outliers;                       /* 0 none, 1 zscore, 2 iqr */
+	double k;                           /* fence width; 0: 3 (zscore) or 1.5 (iqr) */
+	int outlier_action;                 /* 0 drop, 1 clip, 2 flag */
+	char **out_cols; size_t n_out_cols; /* none: every int/float feature column */
+	char **fill; size_t n_fill;         /* "COL=mean|median|mode|value:TEXT", COL may be '*' */
+};
+
+/* pml-preprocess's options. */
+struct pml_prep_opts {
+	char **scale; size_t n_scale;       /* "COL=minmax[:A,B]|standard|robust|factor:F|log1p" */
+	char **onehot; size_t n_onehot;     /* none: every str/bool feature column */
+	int unseen_error;
+	uint64_t min_count;                 /* rarer categories group into "__other__" */
+	const char *label;                  /* NULL: the column with role label */
+	char **text; size_t n_text;
+	size_t text_slots;
+	int bigrams, tf;
+	uint64_t text_seed;
+	int no_assemble;
+	const char *features;               /* name of the assembled column */
+};
+
+/*
+ * Check the option strings (0, or -1 with the reason in why) and make the
+ * fitters (at most PML_MAX_FITTERS) into fit; returns how many. The state
+ * lives until pml_fitters_free().
+ */
+#define PML_MAX_FITTERS 8
+int pml_clean_check(const struct pml_clean_opts *o, char *why, size_t why_len);
+size_t pml_clean_fitters(const struct pml_clean_opts *o, struct pml_fitter *fit);
+int pml_prep_check(const struct pml_prep_opts *o, char *why, size_t why_len);
+size_t pml_prep_fitters(const struct pml_prep_opts *o, struct pml_fitter *fit);
+void pml_fitters_free(struct pml_fitter *fit, size_t n);
+
+/*
+ * pml-split: records go to 2 or 3 outputs (each a complete stream with the
+ * input header). Sets are filled so that after k records set s holds
+ * within one record of ratio[s] * k: shuffled (seeded), stratified by
+ * label, by groups, or by k-fold; these buffer the input (spool). The
+ * hash mode streams: a record's set depends only on its key (or whole
+ * record) and the salt.
+ */
+enum pml_split_mode {
+	PML_SPLIT_SHUFFLE = 0,
+	PML_SPLIT_HASH,
+};
+
+#define PML_SPLIT_MAX_OUT 3
+
+struct pml_split {
+	int n_path;
+	char *const *paths;
+	size_t max_message;
+	size_t n_out;
+	const char *out[PML_SPLIT_MAX_OUT];
+	double ratio[PML_SPLIT_MAX_OUT];
+	enum pml_split_mode mode;
+	uint64_t seed;
+	int stratify;
+	const char *label;          /* NULL: the column with role label */
+	const char *group;          /* group column, or NULL */
+	const char *key;            /* hash mode: key column, NULL = whole record */
+	const char *salt;
+	long folds, fold;           /* k-fold when folds > 0: fold 1..folds is the test set */
+	size_t spool_limit;
+	int verbose;
+	int quiet;
+};
+
+int pml_split_run(const struct pml_split *sp);
+
 #endif

@@ -91,7 +91,7 @@ if [ -r "$D/train-images-idx3-ubyte.gz" ] && [ -r "$D/train-labels-idx1-ubyte.gz
 	expect_out "Fashion-MNIST: first record equals the raw bytes" "{\"image\":[$pixels],\"label\":$first_label}" \
 		pml-cat --head 1 "$T/fm.mp"
 else
-	ok "# SKIP Fashion-MNIST not installed"
+	not_ok "missing: Fashion-MNIST not installed"
 fi
 
 done_testing

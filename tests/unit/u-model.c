@@ -1,4 +1,6 @@
 /* u-model.c: model file round trip, and refusal of every kind of damaged file. */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,8 @@
 #include "pml/model.h"
 #include "pml/mp.h"
 #include "pml/nn.h"
+#include "pml/rng.h"
+#include "pml/stream.h"
 #include "t.h"
 
 static void
@@ -72,8 +76,116 @@ slurp(const char *path, struct pml_buf *b)
 	return 0;
 }
 
+/*
+ * Test-data generator for the command-line tests (tests/cli/t3*-train-*.sh):
+ *     u-model --gen KIND N SEED FILE
+ * KIND: blobs (f32[4] x, int y with classes a b c, str id), blobs-u8,
+ * intlabel (int y without class names), reg (f32[3] x, float y = linear),
+ * nan (blobs with a NaN feature in record 5), wide (blobs with another
+ * shape: f32[5]), float-x (a float column, no vec), chained (blobs whose
+ * header carries a made-up fitted chain), oneclass (int label, always 0).
+ */
+static int
+gen(const char *kind, long n, uint64_t seed, const char *path)
+{
+	struct pml_header h;
+	struct pml_out out;
+	struct pml_writer *w;
+	struct pml_column *c;
+	struct pml_rng r;
+	char *cls[3] = { "a", "b", "c" };
+	int u8 = !strcmp(kind, "blobs-u8"), reg = !strcmp(kind, "reg");
+	uint32_t dim[1] = { reg ? 3 : !strcmp(kind, "wide") ? 5 : 4 };
+	long i;
+	int rc;
+
+	pml_rng_seed(&r, seed);
+	pml_header_init(&h);
+	c = pml_schema_add(&h.schema, "id", PML_TYPE_STR);
+	c->role = PML_ROLE_ID;
+	if (!strcmp(kind, "float-x")) {
+		pml_schema_add(&h.schema, "x", PML_TYPE_FLOAT);
+	} else {
+		c = pml_schema_add(&h.schema, "x", PML_TYPE_VEC);
+		pml_column_set_vec(c, u8 ? PML_ELEM_U8 : PML_ELEM_F32, 1, dim);
+	}
+	c = pml_schema_add(&h.schema, "y", reg ? PML_TYPE_FLOAT : PML_TYPE_INT);
+	c->role = PML_ROLE_LABEL;
+	if (!reg && strcmp(kind, "intlabel") && strcmp(kind, "oneclass"))
+		pml_column_set_classes(c, 3, cls);
+	if (!strcmp(kind, "chained")) {
+		/* a made-up fitted step: pml-train copies the chain without running it */
+		struct pml_schema raw = PML_SCHEMA_INIT;
+		struct pml_buf step = PML_BUF_INIT;
+		msgpack_packer pk;
+
+		pml_schema_add(&raw, "id", PML_TYPE_STR)->role = PML_ROLE_ID;
+		pml_schema_add(&raw, "x_raw", PML_TYPE_STR);
+		pml_schema_add(&raw, "y", PML_TYPE_STR)->role = PML_ROLE_LABEL;
+		pml_mp_packer_init_buf(&pk, &step);
+		msgpack_pack_map(&pk, 2);
+		pml_mp_pack_cstr(&pk, "op");
+		pml_mp_pack_cstr(&pk, "test-step");
+		pml_mp_pack_cstr(&pk, "column");
+		pml_mp_pack_cstr(&pk, "x_raw");
+		pml_header_add_step(&h, &raw, step.buf, step.len);
+		pml_buf_release(&step);
+		pml_schema_release(&raw);
+	}
+	if (pml_out_open(&out, path) < 0)
+		return 1;
+	w = pml_writer_new(&out, &h);
+	for (i = 0; i < n; i++) {
+		struct pml_value v[3];
+		float x[5];
+		unsigned char xb[5];
+		char id[32];
+		uint32_t k = (uint32_t)pml_rng_below(&r, 3), j;
+
+		if (!strcmp(kind, "oneclass"))
+			k = 0;
+		double y = 0;
+
+		for (j = 0; j < dim[0]; j++) {
+			double g = pml_rng_normal(&r) * 0.4;
+
+			x[j] = (float)(reg ? pml_rng_normal(&r) : g + (j % 3 == k ? 2.0 : 0.0));
+			xb[j] = (unsigned char)(x[j] * 40 + 60);
+		}
+		if (reg)
+			y = 2 * x[0] - x[1] + 0.5 * x[2] + 1 + 0.01 * pml_rng_normal(&r);
+		if (!strcmp(kind, "nan") && i == 4)
+			x[1] = NAN;
+		snprintf(id, sizeof(id), "r%ld", i + 1);
+		v[0].kind = PML_STR;
+		v[0].u.s.ptr = id;
+		v[0].u.s.len = strlen(id);
+		if (!strcmp(kind, "float-x")) {
+			v[1].kind = PML_FLOAT;
+			v[1].u.f = x[0];
+		} else {
+			v[1].kind = PML_VEC;
+			v[1].u.s.ptr = u8 ? (const char *)xb : (const char *)x;
+			v[1].u.s.len = dim[0] * (u8 ? 1 : 4);
+		}
+		if (reg) {
+			v[2].kind = PML_FLOAT;
+			v[2].u.f = y;
+		} else {
+			v[2].kind = PML_INT;
+			v[2].u.i = k;
+		}
+		pml_writer_put(w, v);
+	}
+	pml_writer_finish(w, NULL, 0);
+	pml_writer_free(w);
+	rc = pml_out_close(&out);
+	pml_header_release(&h);
+	return rc < 0;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	char dir[] = "/tmp/u-model.XXXXXX", path[256], bad[256];
 	struct pml_model m, l;
@@ -81,6 +193,8 @@ main(void)
 	size_t i, n_refused, n_total;
 	int bit;
 
+	if (argc == 6 && !strcmp(argv[1], "--gen"))
+		return gen(argv[2], atol(argv[3]), (uint64_t)atoll(argv[4]), argv[5]);
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(path, sizeof(path), "%s/m.pmlm", dir);

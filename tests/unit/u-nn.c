@@ -303,6 +303,25 @@ main(void)
 	T_OK(pml_layer_ops_find("dense") && pml_layer_ops_find("relu") &&
 	     pml_layer_ops_find("dropout") && !pml_layer_ops_find("conv"), "layer op tables by name");
 
+	{
+		struct pml_epoch_info e;
+		char line[256];
+
+		memset(&e, 0, sizeof(e));
+		e.epoch = 3, e.epochs = 10, e.train_loss = 0.36221, e.train_acc = 0.87031;
+		e.val_loss = NAN, e.val_acc = NAN, e.lr = 0.001, e.samples_per_s = 192058.4;
+		e.elapsed = 1.12;
+		pml_epoch_format(&e, line, sizeof(line));
+		T_EQ_STR(line, "epoch 3/10  loss 0.3622  acc 0.8703  lr 0.001  192058 samples/s  1.1s",
+			 "epoch line without validation");
+		e.val_loss = 0.4, e.val_acc = 0.85, e.best = 1, e.train_acc = NAN;
+		pml_epoch_format(&e, line, sizeof(line));
+		T_EQ_STR(line, "epoch 3/10  loss 0.3622  val_loss 0.4000  val_acc 0.8500  lr 0.001  192058 samples/s  1.1s  *",
+			 "epoch line with validation, best");
+		pml_epoch_format(&e, line, 12);
+		T_EQ_STR(line, "epoch 3/10 ", "epoch line cut to the buffer");
+	}
+
 	check_layers("identity + softmax CE", PML_ACT_IDENTITY, 0, PML_LOSS_SOFTMAX_CE, 1);
 	check_layers("relu + softmax CE", PML_ACT_RELU, 0, PML_LOSS_SOFTMAX_CE, 1);
 	check_layers("sigmoid + softmax CE", PML_ACT_SIGMOID, 0, PML_LOSS_SOFTMAX_CE, 1);

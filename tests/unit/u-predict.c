@@ -10,38 +10,6 @@
 #include "pml/transform.h"
 #include "t.h"
 
-/*
- * Until lib/transform.c is in libpml, these weak stand-ins let the test
- * link; they are never called here (every model below has an empty chain).
- * Remove them once transform.c has landed.
- */
-#if defined(__GNUC__)
-#define WEAK __attribute__((weak))
-struct pml_chain *pml_chain_new(const struct pml_rawlist *, const struct pml_schema *,
-				enum pml_chain_mode) WEAK;
-const struct pml_schema *pml_chain_output(const struct pml_chain *) WEAK;
-int pml_chain_apply(struct pml_chain *, const struct pml_value *, const struct pml_value **) WEAK;
-const char *pml_chain_error(const struct pml_chain *) WEAK;
-void pml_chain_free(struct pml_chain *) WEAK;
-
-struct pml_chain *
-pml_chain_new(const struct pml_rawlist *steps, const struct pml_schema *input,
-	      enum pml_chain_mode mode)
-{
-	(void)steps, (void)input, (void)mode;
-	pml_error("no chain support in this test");
-	return NULL;
-}
-const struct pml_schema *pml_chain_output(const struct pml_chain *c) { (void)c; return NULL; }
-int
-pml_chain_apply(struct pml_chain *c, const struct pml_value *in, const struct pml_value **out)
-{
-	(void)c, (void)in, (void)out;
-	return -1;
-}
-const char *pml_chain_error(const struct pml_chain *c) { (void)c; return ""; }
-void pml_chain_free(struct pml_chain *c) { (void)c; }
-#endif
 
 static void
 make_model(struct pml_model *m, int classes)

@@ -1,0 +1,163 @@
+/* pml-preprocess: scale, encode, hash text, assemble one f32 "features" vector. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pml/alloc.h"
+#include "pml/cli.h"
+#include "pml/err.h"
+#include "pml/stream.h"
+#include "pml/transform.h"
+
+static const char usage[] =
+	"usage: pml-preprocess [options] [FILE...]\n"
+	"Turn a clean pml stream into what pml-train reads: one f32 vector column of\n"
+	"features, the label (as a class index) and any id column. What is learned\n"
+	"(scaling statistics, vocabularies, class names) goes into the output header.\n"
+	"\n"
+	"  -o, --output FILE      write to FILE (atomically) instead of stdout\n"
+	"      --apply FILE       apply FILE's fitted chain, learn nothing\n"
+	"      --scale COL=HOW    minmax[:A,B] (default [0,1]), standard, robust,\n"
+	"                         factor:F (divide by F) or log1p; COL '*' means every\n"
+	"                         numeric or vector feature column; a vector is scaled\n"
+	"                         as a whole\n"
+	"      --onehot COLS      one-hot encode these columns (default: every str and\n"
+	"                         bool feature column that is not --text)\n"
+	"      --unseen POLICY    categories unseen at fit time: zeros (default) or error\n"
+	"      --min-count N      categories seen fewer than N times become __other__\n"
+	"      --label COL        the label column (default: the column with role label)\n"
+	"      --text COLS        hash these str columns' words into vectors\n"
+	"      --text-slots N     slots per text column (default 1024)\n"
+	"      --bigrams          also hash word pairs\n"
+	"      --tf               term frequency (count / tokens) instead of counts\n"
+	"      --text-seed N      hash seed (default 0)\n"
+	"      --features NAME    name of the assembled vector (default features)\n"
+	"      --no-assemble      keep the columns apart\n"
+	"      --max-message N    refuse messages over N bytes (default 16777216)\n"
+	"  -v, --verbose          summary on stderr\n"
+	"  -q, --quiet            no progress\n"
+	"  -h, --help             show this help\n"
+	"  -V, --version          show the version\n";
+
+enum {
+	O_APPLY = 256, O_BIGRAMS, O_FEATURES, O_LABEL, O_MAX_MESSAGE, O_MIN_COUNT, O_NO_ASSEMBLE,
+	O_ONEHOT, O_SCALE, O_TEXT, O_TEXT_SEED, O_TEXT_SLOTS, O_TF, O_UNSEEN,
+};
+
+static const struct option longopts[] = {
+	{ "apply", required_argument, NULL, O_APPLY },
+	{ "bigrams", no_argument, NULL, O_BIGRAMS },
+	{ "features", required_argument, NULL, O_FEATURES },
+	{ "help", no_argument, NULL, 'h' },
+	{ "label", required_argument, NULL, O_LABEL },
+	{ "max-message", required_argument, NULL, O_MAX_MESSAGE },
+	{ "min-count", required_argument, NULL, O_MIN_COUNT },
+	{ "no-assemble", no_argument, NULL, O_NO_ASSEMBLE },
+	{ "onehot", required_argument, NULL, O_ONEHOT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "scale", required_argument, NULL, O_SCALE },
+	{ "text", required_argument, NULL, O_TEXT },
+	{ "text-seed", required_argument, NULL, O_TEXT_SEED },
+	{ "text-slots", required_argument, NULL, O_TEXT_SLOTS },
+	{ "tf", no_argument, NULL, O_TF },
+	{ "unseen", required_argument, NULL, O_UNSEEN },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+push(char ***list, size_t *n, const char *s, int split)
+{
+	const char *p = s;
+
+	for (;;) {
+		const char *c = split ? strchr(p, ',') : NULL;
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		if (!len)
+			pml_usage_error("empty name in '%s'", s);
+		*list = pml_xreallocarray(*list, *n + 1, sizeof(**list));
+		(*list)[(*n)++] = pml_xmemdupz(p, len);
+		if (!c)
+			break;
+		p = c + 1;
+	}
+}
+
+static void
+free_list(char **l, size_t n)
+{
+	while (n)
+		free(l[--n]);
+	free(l);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct pml_prep_opts o;
+	struct pml_stage st;
+	struct pml_fitter fit[PML_MAX_FITTERS];
+	char why[300];
+	int c, fitting = 0, rc;
+
+	pml_cli_init(argc, argv);
+	memset(&o, 0, sizeof(o));
+	memset(&st, 0, sizeof(st));
+	o.text_slots = 1024;
+	o.features = "features";
+	while ((c = getopt_long(argc, argv, "hqvVo:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h': pml_cli_help(usage);
+		case 'o': st.output = optarg; break;
+		case 'q': st.quiet = 1; break;
+		case 'v': st.verbose = 1; break;
+		case 'V': pml_cli_version();
+		case O_APPLY: st.apply = optarg; break;
+		case O_BIGRAMS: o.bigrams = 1; fitting = 1; break;
+		case O_FEATURES: o.features = optarg; fitting = 1; break;
+		case O_LABEL: o.label = optarg; fitting = 1; break;
+		case O_MAX_MESSAGE:
+			st.max_message = (size_t)pml_opt_long("--max-message", optarg, 1024, 1L << 31);
+			break;
+		case O_MIN_COUNT:
+			o.min_count = (uint64_t)pml_opt_long("--min-count", optarg, 1, 1L << 40);
+			fitting = 1;
+			break;
+		case O_NO_ASSEMBLE: o.no_assemble = 1; fitting = 1; break;
+		case O_ONEHOT: push(&o.onehot, &o.n_onehot, optarg, 1); fitting = 1; break;
+		case O_SCALE: push(&o.scale, &o.n_scale, optarg, 0); fitting = 1; break;
+		case O_TEXT: push(&o.text, &o.n_text, optarg, 1); fitting = 1; break;
+		case O_TEXT_SEED: o.text_seed = pml_opt_u64("--text-seed", optarg); fitting = 1; break;
+		case O_TEXT_SLOTS:
+			o.text_slots = (size_t)pml_opt_long("--text-slots", optarg, 1, 1L << 24);
+			fitting = 1;
+			break;
+		case O_TF: o.tf = 1; fitting = 1; break;
+		case O_UNSEEN:
+			if (!strcmp(optarg, "error"))
+				o.unseen_error = 1;
+			else if (strcmp(optarg, "zeros"))
+				pml_usage_error("--unseen: expected zeros or error, not '%s'", optarg);
+			fitting = 1;
+			break;
+		default: pml_usage_hint();
+		}
+	}
+	if (st.apply && fitting)
+		pml_usage_error("--apply learns nothing: it takes no preprocessing options");
+	if (pml_prep_check(&o, why, sizeof(why)) < 0)
+		pml_usage_error("%s", why);
+	st.n_path = argc - optind;
+	st.paths = argv + optind;
+	st.fit = fit;
+	st.n_fit = st.apply ? 0 : pml_prep_fitters(&o, fit);
+	rc = pml_stage_run(&st);
+	pml_fitters_free(fit, st.n_fit);
+	free_list(o.scale, o.n_scale);
+	free_list(o.onehot, o.n_onehot);
+	free_list(o.text, o.n_text);
+	return pml_cli_finish(rc < 0 ? PML_EXIT_FAIL : PML_EXIT_OK);
+}
