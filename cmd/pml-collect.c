@@ -255,7 +255,9 @@ main(int argc, char **argv)
 	if (o.images || o.labels) {
 		if (o.f && o.f != F_IDX)
 			pml_usage_error("--images and --labels are for IDX input");
-		if (!o.images || n_in)
+		if (!o.images)
+			pml_usage_error("--labels needs --images");
+		if (n_in)
 			pml_usage_error("--images FILE [--labels FILE] takes no other input files");
 		o.f = F_IDX;
 		idx_in[0] = (char *)o.images;
