@@ -3,8 +3,9 @@
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v pml-eval >/dev/null 2>&1; then
-	echo "ok 1 # SKIP pml-eval is not built"
-	exit 0
+	not_ok "pml-eval is built"
+	done_testing
+	exit 1
 fi
 awk 'BEGIN { srand(5); print "id,x,y,color,label"
 	for (i = 0; i < 150; i++) { x = rand() * 4 - 2; y = rand() * 4 - 2; c = rand() < 0.5 ? "red" : "blue"
