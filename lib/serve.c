@@ -20,6 +20,7 @@
 
 #define READ_CHUNK (256 * 1024)
 #define MAX_HOLD 0.002     /* seconds a staged request may wait for more input */
+#define FLOOD_READ (32 * 1024) /* a read this big means more input is on its way */
 
 static volatile sig_atomic_t want_reload, want_stats, want_stop;
 /* Self-pipe: a handler writes a byte, so a poll() that starts after the signal wakes too. */
@@ -198,6 +199,7 @@ struct srv {
 	int skipping;               /* dropping an overlong line up to its newline */
 	uint64_t rec_no;
 	double last_read;
+	size_t last_got;            /* bytes of the last read */
 	/* the batch */
 	struct entry *ent;
 	size_t n_ent;
@@ -2003,6 +2005,7 @@ fill(struct srv *s)
 		return pml_error_errno("stdin: read error");
 	}
 	s->last_read = pml_now();
+	s->last_got = (size_t)(got > 0 ? got : 0);
 	if (got == 0) {
 		s->eof = 1;
 		return 0;
@@ -2162,9 +2165,14 @@ pml_serve_run(struct pml_serve_engine *e, const struct pml_serve_opts *o, int in
 				rc = -1;
 				break;
 			}
-			/* a steady trickle must not hold replies back: answer within MAX_HOLD */
+			/*
+			 * A steady trickle of small reads must not hold replies back:
+			 * answer within MAX_HOLD. A flood (big reads: the client is
+			 * ahead) fills whole batches, as pml-eval forms them.
+			 */
 			if (s.eof || want_stop || want_reload || want_stats ||
-			    (s.n_ent && pml_now() - s.batch_t0 > MAX_HOLD) || readable(in_fd, 0) != 1)
+			    (s.n_ent && s.last_got < FLOOD_READ && pml_now() - s.batch_t0 > MAX_HOLD) ||
+			    readable(in_fd, 0) != 1)
 				break;
 			r = fill(&s);
 			if (r < 0) {

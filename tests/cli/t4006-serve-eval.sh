@@ -4,7 +4,11 @@
 
 if ! command -v pml-eval >/dev/null 2>&1; then
 	not_ok "pml-eval is built"
-	done_testing
+	# a file is cut into batches from its start, as pml-eval --batch does
+expect "pml-eval --batch 16" 0 pml-eval -q --batch 16 -m "$T/m.pmm" --predictions "$T/eval16.jsonl" "$T/raw.pml"
+expect "serve -b 16 from a file" 0 pml-serve-stdin -q -b 16 "$T/m.pmm" < "$T/raw.jsonl"
+check "batches of 16: byte-identical" cmp -s "$T/out" "$T/eval16.jsonl"
+done_testing
 	exit 1
 fi
 awk 'BEGIN { srand(5); print "id,x,y,color,label"
@@ -23,4 +27,8 @@ check "JSON replies byte-identical to pml-eval's predictions" cmp -s "$T/out" "$
 expect "pml-eval --top-k 1" 0 pml-eval -q -k 1 -m "$T/m.pmm" --predictions "$T/eval1.jsonl" "$T/raw.pml"
 expect "serve with --top-k 1" 0 pml-serve-stdin -q -k 1 "$T/m.pmm" < "$T/raw.jsonl"
 check "top-k replies byte-identical too" cmp -s "$T/out" "$T/eval1.jsonl"
+# a file is cut into batches from its start, as pml-eval --batch does
+expect "pml-eval --batch 16" 0 pml-eval -q --batch 16 -m "$T/m.pmm" --predictions "$T/eval16.jsonl" "$T/raw.pml"
+expect "serve -b 16 from a file" 0 pml-serve-stdin -q -b 16 "$T/m.pmm" < "$T/raw.jsonl"
+check "batches of 16: byte-identical" cmp -s "$T/out" "$T/eval16.jsonl"
 done_testing
