@@ -103,6 +103,7 @@ echo "pml JSON / PyTorch JSON: $(echo "scale=1; $pml_js / $torch_js" | bc)x wall
 	"$(echo "scale=1; $pml_js_cpu / $torch_js_cpu" | bc)x cpu (target >= 5x)"
 
 echo "== one record at a time: reply latency seen by the client, 3000 requests (microseconds)"
+echo "load average now: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores (other work on the machine shows in p99)"
 printf '%-28s %8s %8s %8s\n' "" "p50" "p99" "mean"
 set -- $("$dir/serve-client" latency msgpack "$dir/test.pml" 3000 -- "$bin/pml-serve-stdin" -q "$dir/fm.pmm")
 printf '%-28s %8s %8s %8s\n' "pml-serve-stdin msgpack" "$1" "$2" "$3"
