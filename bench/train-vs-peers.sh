@@ -38,8 +38,7 @@ floor=$("$w/gemm-floor" 60000 64 784 "$(echo "$HIDDEN" | tr , ' ')" 10 | awk '{p
 # pml: seconds per epoch from the last epoch line (training loop only)
 /usr/bin/time -v pml-train --hidden "$HIDDEN" --optimizer adam --lr 0.001 --batch 64 \
 	--epochs "$EPOCHS" --threads "$THREADS" -o "$w/m.pmm" "$w/train.mp" 2> "$w/pml.log"
-pml_s=$(grep '^pml-train: epoch' "$w/pml.log" 2>/dev/null | tail -1 | sed 's/.* \([0-9.]*\)s.*/\1/')
-[ -n "$pml_s" ] || pml_s=$(grep 'epoch' "$w/pml.log" | tail -1 | sed 's/.* \([0-9.]*\)s.*/\1/')
+pml_s=$(grep '^epoch [0-9]' "$w/pml.log" | tail -1 | sed 's/.* \([0-9.]*\)s.*/\1/')
 pml_s=$(echo "$pml_s $EPOCHS" | awk '{printf "%.4f", $1/$2}')
 pml_acc=$(pml-eval -q -m "$w/m.pmm" --json "$w/test.raw" | sed 's/.*"accuracy":\([0-9.]*\).*/\1/')
 pml_mem=$(peak "$w/pml.log")

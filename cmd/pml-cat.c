@@ -81,6 +81,27 @@ struct table {
 	int header_done;
 };
 
+static int
+is_num(const struct pml_column *c)
+{
+	return c->type == PML_TYPE_INT || c->type == PML_TYPE_FLOAT;
+}
+
+/* One cell: numbers right-aligned, text left-aligned, no trailing blanks. */
+static void
+add_cell(struct pml_buf *line, size_t j, size_t n_col, size_t w, int num, const char *p, size_t len)
+{
+	size_t pad = w > len ? w - len : 0;
+
+	if (j)
+		pml_buf_add(line, "  ", 2);
+	if (num)
+		pml_buf_addf(line, "%*s", (int)pad, "");
+	pml_buf_add(line, p, len);
+	if (!num && j + 1 < n_col)
+		pml_buf_addf(line, "%*s", (int)pad, "");
+}
+
 static void
 table_flush(struct table *t, struct pml_out *out)
 {
@@ -98,19 +119,15 @@ table_flush(struct table *t, struct pml_out *out)
 	}
 	if (!t->header_done) {
 		for (j = 0; j < n_col; j++)
-			pml_buf_addf(&line, "%s%-*s", j ? "  " : "", j + 1 < n_col ? (int)w[j] : 0,
-				     t->s->col[j].name);
+			add_cell(&line, j, n_col, w[j], is_num(&t->s->col[j]), t->s->col[j].name,
+				 strlen(t->s->col[j].name));
 		pml_buf_addch(&line, '\n');
 		t->header_done = 1;
 	}
 	for (i = 0; i < t->n_row; i++) {
 		for (j = 0; j < n_col; j++) {
 			struct pml_buf *c = &t->cells[i * n_col + j];
-			int num = c->len && (c->buf[0] == '-' || (c->buf[0] >= '0' && c->buf[0] <= '9'));
-			pml_buf_addf(&line, "%s%*s%s", j ? "  " : "",
-				     num ? (int)w[j] - (int)c->len : 0, "", c->buf);
-			if (!num && j + 1 < n_col)
-				pml_buf_addf(&line, "%*s", (int)(w[j] - c->len), "");
+			add_cell(&line, j, n_col, w[j], is_num(&t->s->col[j]), c->buf, c->len);
 			pml_buf_reset(c);
 		}
 		pml_buf_addch(&line, '\n');

@@ -205,6 +205,8 @@ pml_out_open(struct pml_out *o, const char *path)
 {
 	struct pml_buf tmp = PML_BUF_INIT;
 	const char *slash, *base;
+	char *real = NULL;
+	struct stat st;
 	mode_t mask;
 	int fd;
 
@@ -216,11 +218,33 @@ pml_out_open(struct pml_out *o, const char *path)
 		o->is_stdout = 1;
 		return 0;
 	}
+	/*
+	 * A device, FIFO or other non-regular file (/dev/full, /dev/stdout) is
+	 * written in place: renaming a temporary file over it would replace it.
+	 * A symlink to a regular file is written atomically at its target.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			free(o->buf);
+			o->buf = NULL;
+			return pml_error_errno("cannot write '%s'", path);
+		}
+		o->fd = fd;
+		o->is_stdout = 0;
+		o->direct = 1;
+		o->path = pml_xstrdup(path);
+		o->name = o->path;
+		return 0;
+	}
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && (real = realpath(path, NULL)))
+		path = real;
 	slash = strrchr(path, '/');
 	base = slash ? slash + 1 : path;
 	if (!*base) {
 		free(o->buf);
 		o->buf = NULL;
+		free(real);
 		return pml_error("cannot write '%s': not a file name", path);
 	}
 	if (slash)
@@ -232,6 +256,7 @@ pml_out_open(struct pml_out *o, const char *path)
 		pml_buf_release(&tmp);
 		free(o->buf);
 		o->buf = NULL;
+		free(real);
 		return -1;
 	}
 	pml_tmp_register(tmp.buf);
@@ -242,6 +267,7 @@ pml_out_open(struct pml_out *o, const char *path)
 	o->path = pml_xstrdup(path);
 	o->tmp = pml_buf_detach(&tmp, NULL);
 	o->name = o->path;
+	free(real);
 	return 0;
 }
 
@@ -342,7 +368,16 @@ pml_out_close(struct pml_out *o)
 	if (!o->buf)
 		return 0;
 	out_drain(o);
-	if (o->is_stdout) {
+	if (o->direct) {
+		if (close(o->fd) < 0 && !o->err)
+			o->err = errno;
+		if (o->err) {
+			errno = o->err;
+			rc = pml_error_errno("cannot write '%s'", o->path);
+		}
+		free(o->path);
+		o->path = NULL;
+	} else if (o->is_stdout) {
 		if (o->err) {
 			errno = o->err;
 			rc = pml_error_errno("write error on stdout");
@@ -377,7 +412,11 @@ pml_out_abort(struct pml_out *o)
 {
 	if (!o->buf)
 		return;
-	if (!o->is_stdout) {
+	if (o->direct) {
+		close(o->fd);
+		free(o->path);
+		o->path = NULL;
+	} else if (!o->is_stdout) {
 		close(o->fd);
 		unlink(o->tmp);
 		pml_tmp_forget(o->tmp);

@@ -27,8 +27,9 @@ pml_metrics_init_class(struct pml_metrics *m, size_t n_class, const char *const 
 	m->task = PML_METRICS_CLASSIFICATION;
 	if (n_class == 0)
 		return pml_error("metrics: no classes");
-	if (n_class > SIZE_MAX / n_class / sizeof(uint64_t))
-		return pml_error("metrics: %zu classes are too many", n_class);
+	if (n_class > PML_METRICS_MAX_CLASSES)
+		return pml_error("%zu classes are too many for a confusion matrix (at most %d)", n_class,
+				 PML_METRICS_MAX_CLASSES);
 	if (top_k && !with_proba)
 		return pml_error("metrics: top-k accuracy needs class probabilities");
 	if (top_k > n_class)
@@ -207,6 +208,22 @@ pml_metrics_add_value(struct pml_metrics *m, double truth, double pred)
 	m->y_mean += d / (double)m->n;
 	m->y_m2 += d * (truth - m->y_mean);
 	return 0;
+}
+
+int
+pml_metrics_add_output(struct pml_metrics *m, double label, const float *out, size_t n_out)
+{
+	if (m->task == PML_METRICS_REGRESSION) {
+		if (n_out < 1)
+			return pml_error("no predicted value");
+		return pml_metrics_add_value(m, label, out[0]);
+	}
+	if (!(label >= 0 && label < (double)m->n_class && label == floor(label)))
+		return pml_error("label %g outside the %zu classes", label, m->n_class);
+	if (n_out != m->n_class)
+		return pml_error("%zu outputs for %zu classes", n_out, m->n_class);
+	return pml_metrics_add_class(m, (size_t)label, pml_metrics_argmax(out, n_out),
+				     m->with_proba ? out : NULL);
 }
 
 /* ---- finishing ---- */

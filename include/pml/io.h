@@ -12,7 +12,9 @@
  * atomically: to a temporary file ".NAME.XXXXXX" in the same folder, which
  * pml_out_close() fsyncs and renames over NAME; a failure, pml_die(), or a
  * SIGINT/SIGHUP/SIGTERM removes the temporary file, so NAME is either the
- * old file or the complete new one.
+ * old file or the complete new one. A NAME that exists and is not a regular
+ * file (a device such as /dev/full, a FIFO, /dev/stdout) is written in
+ * place; a symlink to a regular file is replaced at its target.
  *
  * A write to a closed pipe raises SIGPIPE (quiet end of the tool), whether
  * or not the parent left SIGPIPE ignored.
@@ -46,6 +48,7 @@ struct pml_out {
 	size_t len;
 	int err;            /* first errno seen, 0 if none */
 	int is_stdout;
+	int direct;         /* a device or FIFO, written in place */
 	char *path;         /* final path of an atomic file */
 	char *tmp;          /* temporary path while open */
 	uint64_t written;   /* bytes accepted so far */

@@ -63,6 +63,7 @@ enum pml_metrics_task {
 };
 
 #define PML_METRICS_LOG_EPS 1e-15
+#define PML_METRICS_MAX_CLASSES 65536   /* the confusion matrix takes K * K * 8 bytes */
 
 /* Derived per-class figures, filled by pml_metrics_finish(). */
 struct pml_class_stats {
@@ -98,7 +99,7 @@ struct pml_metrics {
 };
 
 /*
- * Start a classification over n_class >= 1 classes named names[0..n_class-1]
+ * Start a classification over 1 <= n_class <= PML_METRICS_MAX_CLASSES classes named names[0..n_class-1]
  * (copied; NULL gives "0", "1", ...). with_proba: every record will come
  * with probabilities (needed for log_loss and top-k). top_k: 0 for none,
  * else 1..n_class and with_proba set. 0, or -1 with a message.
@@ -121,6 +122,15 @@ int pml_metrics_add_class(struct pml_metrics *m, size_t truth, size_t pred, cons
 int pml_metrics_add_class_d(struct pml_metrics *m, size_t truth, size_t pred, const double *proba);
 /* Add one regression record; -1 with a message if a value is not finite. */
 int pml_metrics_add_value(struct pml_metrics *m, double truth, double pred);
+
+/*
+ * Add one row of a network's output: for a classification, out holds the
+ * n_out == n_class probabilities, the prediction is their argmax and label
+ * must be a class index (an integral number in [0, n_class)); for a
+ * regression, out[0] is the predicted value. -1 with a message (naming no
+ * file) if the label or an output is bad.
+ */
+int pml_metrics_add_output(struct pml_metrics *m, double label, const float *out, size_t n_out);
 
 /* Index of the largest of p[0..n-1], the lowest index on ties (NaN never wins). */
 size_t pml_metrics_argmax(const float *p, size_t n);

@@ -1,6 +1,7 @@
 #!/bin/sh
-# t3900-plot-render: the SVG pictures render in a real browser (headless
-# Chromium) to a PNG that is not blank and shows the expected colours.
+# t3900-plot-render: the SVG pictures (samples from u-plot, and
+# pml-eval --plot) render in a real browser (headless Chromium) to a PNG
+# that is not blank and shows the expected colours.
 # Chromium is a test dependency (Debian package "chromium", installed by
 # scripts/deps.sh); without it this test fails rather than pass silently.
 . "$(dirname "$0")/lib.sh"
@@ -125,9 +126,11 @@ ok "chromium is installed"
 
 UPLOT="$PML_TOP/build/tests/u-plot"
 expect "sample pictures written" 0 "$UPLOT" --write "$T"
-for f in curve confusion; do
+expect "fixtures written" 0 "$PML_TOP/build/tests/u-metrics" --fixtures "$T"
+expect "pml-eval --plot" 0 pml-eval -m "$T/model.pml" --plot "$T/eval.svg" "$T/test.mp"
+for f in curve confusion eval; do
 	if [ -s "$T/$f.svg" ]; then
-		render "$f" "$T/$f.svg" "$f"
+		render "$f" "$T/$f.svg" "$([ $f = eval ] && echo confusion || echo $f)"
 	else
 		not_ok "$f: SVG written"
 	fi

@@ -1,12 +1,21 @@
-/* u-metrics.c: metrics against confusion matrices and sums computed by hand. */
+/*
+ * u-metrics.c: metrics against confusion matrices and sums computed by hand.
+ * "u-metrics --fixtures DIR" writes hand-made models and streams into DIR
+ * instead, for the pml-eval tests (tests/cli/t35*-eval-*.sh).
+ */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "pml/alloc.h"
 #include "pml/buf.h"
 #include "pml/err.h"
+#include "pml/io.h"
 #include "pml/metrics.h"
+#include "pml/model.h"
+#include "pml/nn.h"
+#include "pml/stream.h"
 #include "t.h"
 
 #define EPS 1e-12
@@ -190,6 +199,33 @@ test_proba(void)
 	T_NEAR(m2.top_k_accuracy, m2.accuracy, 0, "top-1 accuracy equals accuracy of the argmax");
 	T_NEAR(get(&m, "top_k_accuracy"), 1.0, 0, "metric top_k_accuracy");
 	T_OK(!isnan(get(&m, "log_loss")), "metric log_loss available");
+
+	/* rows of network output */
+	pml_metrics_release(&m);
+	pml_metrics_init_class(&m, 3, NULL, 1, 0);
+	T_EQ_INT(pml_metrics_add_output(&m, 1, pf, 3), 0, "output row added");
+	pml_err_capture(1);
+	T_EQ_INT(pml_metrics_add_output(&m, 3, pf, 3), -1, "label 3 of 3 classes refused");
+	T_EQ_STR(pml_err_last(), "label 3 outside the 3 classes", "its message");
+	T_EQ_INT(pml_metrics_add_output(&m, 0.5, pf, 3), -1, "fractional label refused");
+	T_EQ_INT(pml_metrics_add_output(&m, -1, pf, 3), -1, "negative label refused");
+	T_EQ_INT(pml_metrics_add_output(&m, NAN, pf, 3), -1, "NaN label refused");
+	T_EQ_INT(pml_metrics_add_output(&m, 1, pf, 2), -1, "wrong output width refused");
+	pml_err_capture(0);
+	pml_metrics_finish(&m);
+	T_OK(m.n == 1 && m.confusion[1 * 3 + 1] == 1, "output row: argmax is the prediction");
+	pml_metrics_release(&m);
+	pml_metrics_init_regression(&m);
+	T_EQ_INT(pml_metrics_add_output(&m, 2, pf, 1), 0, "regression output row");
+	pml_metrics_finish(&m);
+	T_NEAR(m.mae, 1.75, EPS, "regression output: first value is the prediction");
+	pml_metrics_release(&m2);
+	pml_err_capture(1);
+	T_EQ_INT(pml_metrics_init_class(&m2, PML_METRICS_MAX_CLASSES + 1, NULL, 0, 0), -1,
+		 "too many classes refused before allocating");
+	pml_err_capture(0);
+	pml_metrics_release(&m2);
+	pml_metrics_init_class(&m2, 3, NULL, 1, 1);
 
 	/* float interface and refusals */
 	pml_metrics_release(&m);
@@ -489,9 +525,170 @@ test_render(void)
 	pml_buf_release(&b);
 }
 
-int
-main(void)
+/* ---- fixtures for the pml-eval tests ---- */
+
+/*
+ * A linear softmax model over x (vec f32[2]) to the classes ant, bee, cat:
+ * logits = scale * (x0, x1, -x0 - x1) + bias. Or, with n_class 0, a
+ * regression y = 2 x + 1 over x (vec f32[1]).
+ */
+static int
+fixture_model(const char *path, size_t n_class, float scale, const float *bias)
 {
+	static char *cls[] = { "ant", "bee", "cat" };
+	struct pml_model m;
+	struct pml_column *c;
+	uint32_t dim[1];
+	struct pml_layer *l;
+	size_t j;
+	int rc;
+
+	pml_model_init(&m);
+	c = pml_schema_add(&m.input, "id", PML_TYPE_STR);
+	c->role = PML_ROLE_ID;
+	c = pml_schema_add(&m.input, "x", PML_TYPE_VEC);
+	dim[0] = n_class ? 2 : 1;
+	pml_column_set_vec(c, PML_ELEM_F32, 1, dim);
+	c = pml_schema_add(&m.input, "y", n_class ? PML_TYPE_INT : PML_TYPE_FLOAT);
+	c->role = PML_ROLE_LABEL;
+	if (n_class)
+		pml_column_set_classes(c, n_class, cls);
+	m.feature = pml_xstrdup("x");
+	m.label = pml_xstrdup("y");
+	m.n_class = n_class;
+	if (n_class) {
+		m.classes = pml_xcalloc(n_class, sizeof(char *));
+		for (j = 0; j < n_class; j++)
+			m.classes[j] = pml_xstrdup(cls[j]);
+	}
+	m.net = pml_net_mlp(dim[0], NULL, NULL, 0, 0, n_class ? n_class : 1,
+			    n_class ? PML_LOSS_SOFTMAX_CE : PML_LOSS_MSE);
+	if (!m.net)
+		return -1;
+	l = &m.net->layer[0];
+	if (n_class) {
+		static const float w[] = { 1, 0, 0, 1, -1, -1 };
+		for (j = 0; j < 6; j++)
+			l->w[j] = scale * w[j];
+		for (j = 0; j < 3; j++)
+			l->b[j] = bias[j];
+	} else {
+		l->w[0] = 2;
+		l->b[0] = 1;
+	}
+	rc = pml_model_save(&m, path);
+	pml_model_release(&m);
+	return rc;
+}
+
+/* Records (id, x, y) of the fixture models' schema; y < -100: missing. */
+static int
+fixture_stream(const char *path, size_t n_class, const float *x, const double *y, size_t n)
+{
+	static char *cls[] = { "ant", "bee", "cat" };
+	struct pml_header h;
+	struct pml_column *c;
+	struct pml_writer *w;
+	struct pml_out out;
+	uint32_t dim[1];
+	size_t i, d = n_class ? 2 : 1;
+	char id[16];
+	int rc;
+
+	pml_header_init(&h);
+	c = pml_schema_add(&h.schema, "id", PML_TYPE_STR);
+	c->role = PML_ROLE_ID;
+	c = pml_schema_add(&h.schema, "x", PML_TYPE_VEC);
+	dim[0] = (uint32_t)d;
+	pml_column_set_vec(c, PML_ELEM_F32, 1, dim);
+	c = pml_schema_add(&h.schema, "y", n_class ? PML_TYPE_INT : PML_TYPE_FLOAT);
+	c->role = PML_ROLE_LABEL;
+	if (n_class)
+		pml_column_set_classes(c, n_class, cls);
+	if (pml_out_open(&out, path) < 0)
+		return -1;
+	w = pml_writer_new(&out, &h);
+	for (i = 0; i < n; i++) {
+		struct pml_value v[3];
+		unsigned char xb[8];
+		size_t k;
+
+		snprintf(id, sizeof(id), "r%zu", i + 1);
+		v[0].kind = PML_STR;
+		v[0].u.s.ptr = id;
+		v[0].u.s.len = strlen(id);
+		for (k = 0; k < d; k++) {
+			float f = x[i * d + k];
+			uint32_t bits;
+			memcpy(&bits, &f, 4);
+			xb[4 * k] = (unsigned char)bits;
+			xb[4 * k + 1] = (unsigned char)(bits >> 8);
+			xb[4 * k + 2] = (unsigned char)(bits >> 16);
+			xb[4 * k + 3] = (unsigned char)(bits >> 24);
+		}
+		v[1].kind = PML_VEC;
+		v[1].u.s.ptr = (const char *)xb;
+		v[1].u.s.len = 4 * d;
+		if (y[i] < -100) {
+			v[2].kind = PML_NIL;
+		} else if (n_class) {
+			v[2].kind = PML_INT;
+			v[2].u.i = (int64_t)y[i];
+		} else {
+			v[2].kind = PML_FLOAT;
+			v[2].u.f = y[i];
+		}
+		if (pml_writer_put(w, v) < 0) {
+			pml_writer_free(w);
+			pml_out_abort(&out);
+			return -1;
+		}
+	}
+	pml_writer_finish(w, NULL, 0);
+	pml_writer_free(w);
+	rc = pml_out_close(&out);
+	pml_header_release(&h);
+	return rc;
+}
+
+static int
+write_fixtures(const char *dir)
+{
+	/* ant ant bee bee(as ant) cat cat(as bee) */
+	static const float x[] = { 1, 0, 1, 0, 0, 1, 1, 0, -1, -1, 0, 1 };
+	static const double y[] = { 0, 0, 1, 1, 2, 2 };
+	static const double y_bad[] = { 0, 5 };
+	static const double y_nil[] = { 0, -1000 };
+	static const float xr[] = { 0, 1, 2 };
+	static const double yr[] = { 1, 2, 5 };
+	static const float zero[3] = { 0, 0, 0 }, ant[3] = { 1, 0, 0 };
+	struct pml_buf p = PML_BUF_INIT;
+	int rc = 0;
+
+#define FIX(name, call) \
+	do { \
+		pml_buf_reset(&p); \
+		pml_buf_addf(&p, "%s/%s", dir, name); \
+		rc |= call; \
+	} while (0)
+	FIX("model.pml", fixture_model(p.buf, 3, 4, zero));
+	FIX("base.pml", fixture_model(p.buf, 3, 0, ant));   /* always ant, p = 0.576 */
+	FIX("reg.pml", fixture_model(p.buf, 0, 0, NULL));
+	FIX("test.mp", fixture_stream(p.buf, 3, x, y, 6));
+	FIX("empty.mp", fixture_stream(p.buf, 3, x, y, 0));
+	FIX("badlabel.mp", fixture_stream(p.buf, 3, x, y_bad, 2));
+	FIX("nolabel.mp", fixture_stream(p.buf, 3, x, y_nil, 2));
+	FIX("reg.mp", fixture_stream(p.buf, 0, xr, yr, 3));
+#undef FIX
+	pml_buf_release(&p);
+	return rc ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "--fixtures"))
+		return write_fixtures(argv[2]);
 	test_pets();
 	test_edge();
 	test_proba();
