@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pml/buf.h"
 #include "pml/cli.h"
@@ -47,8 +48,10 @@ cat_model(const char *path, const char *output)
 	struct pml_buf b = PML_BUF_INIT;
 	ssize_t n;
 	int rc;
+	struct stat st;
 
-	if (!strcmp(path, "-"))
+	/* Only a regular file can be sniffed and then read again. */
+	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return -1;
 	pml_err_capture(1);
 	rc = pml_in_open(&in, path);
