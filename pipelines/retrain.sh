@@ -121,6 +121,7 @@ mkdir -p "$INBOX" "$DIR/done" "$DIR/rejected" || exit 1
 # one line per run, to the log (and stderr)
 log() {
 	line="$(date -u +%Y-%m-%dT%H:%M:%SZ) retrain[$$]: $*"
+	[ "${waiting:-0}" = 0 ] || line="$line; $waiting IDX images file(s) wait for their labels file"
 	printf '%s\n' "$line" >> "$LOG"
 	[ "$QUIET" = 1 ] || printf '%s\n' "$line" >&2
 }
@@ -144,13 +145,15 @@ for f in "$INBOX"/*; do
 	*labels-idx1-ubyte|*labels-idx1-ubyte.gz|*labels.idx1-ubyte|*labels.idx1-ubyte.gz) continue ;;
 	*images-idx3-ubyte|*images-idx3-ubyte.gz|*images.idx3-ubyte|*images.idx3-ubyte.gz)
 		l=$(printf '%s\n' "$f" | sed 's/images\([.-]\)idx3/labels\1idx1/')
-		[ -f "$l" ] || { log "waiting: '$f' has no labels file '${l##*/}' yet"; continue; }
+		[ -f "$l" ] || { printf 'wait\t%s\t\n' "$f"; continue; }
 		printf 'idx\t%s\t%s\n' "$f" "$l" ;;
 	*.csv|*.csv.gz|*.tsv|*.tsv.gz|*.jsonl|*.jsonl.gz|*.json|*.json.gz|*.ndjson|*.ndjson.gz|*.svm|*.svm.gz|*.libsvm|*.libsvm.gz|*.svmlight|*.svmlight.gz)
 		printf 'file\t%s\t\n' "$f" ;;
 	*) continue ;;
 	esac
 done > "$NEW"
+waiting=$(grep -c '^wait' "$NEW")
+grep -v '^wait' "$NEW" > "$NEW.tmp"; mv -f "$NEW.tmp" "$NEW"
 n_new=$(wc -l < "$NEW" | tr -d ' ')
 if [ "$n_new" = 0 ] && [ "$FORCE" = 0 ]; then
 	log "nothing to do: no new file in $INBOX"

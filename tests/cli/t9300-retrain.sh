@@ -122,4 +122,26 @@ expect_out "replies in request order" "$(printf 'before1\nbefore2\nbefore3\nbefo
 expect_out "no reply is an error" 0 sh -c "grep -c '\"error\"' '$T/replies' || true"
 sed "s|^|# |" "$S/retrain.log"
 expect_out "one log line per run" 6 sh -c "wc -l < '$S/retrain.log' | tr -d ' '"
+# IDX: an images file waits for its labels file, then the pair is collected
+S2=$T/idx
+mkdir -p "$S2/inbox"
+idx() { # idx NAME: 40 tiny 28x28 images and their labels
+	{ printf '\000\000\010\003\000\000\000\050\000\000\000\034\000\000\000\034'
+	  awk 'BEGIN { for (n = 0; n < 40; n++) for (p = 0; p < 784; p++) printf "%c", 1 + (n * 31 + p * (n % 10 + 1)) % 127 }'
+	} | gzip -n > "$S2/$1-images-idx3-ubyte.gz"
+	{ printf '\000\000\010\001\000\000\000\050'
+	  awk 'BEGIN { for (n = 0; n < 40; n++) printf "%c", 48 + n % 10 }' | tr '0-9' '\000-\011'
+	} | gzip -n > "$S2/$1-labels-idx1-ubyte.gz"
+}
+idx b1
+mv "$S2/b1-images-idx3-ubyte.gz" "$S2/inbox/"
+r2() { "$RETRAIN" -q -d "$S2" --collect '--classes fashion-mnist' --preprocess "--scale 'image=factor:255'" \
+	--train '--hidden 8 --epochs 3' --min accuracy=0 "$@"; }
+expect "IDX images without labels: nothing to do" 0 r2
+check "IDX: the wait is logged on the run's line" grep -q 'nothing to do.*1 IDX images file(s) wait for their labels' "$S2/retrain.log"
+mv "$S2/b1-labels-idx1-ubyte.gz" "$S2/inbox/"
+expect "IDX pair: collected and promoted" 0 r2
+expect_out "IDX: 40 images accumulated" 40 pml-cat --count "$S2/data.mp"
+check "IDX: both files done" test -f "$S2/done/b1-images-idx3-ubyte.gz" -a -f "$S2/done/b1-labels-idx1-ubyte.gz"
+expect_out "IDX: one line per run" 2 sh -c "wc -l < '$S2/retrain.log' | tr -d ' '"
 done_testing
