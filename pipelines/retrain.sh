@@ -41,7 +41,9 @@ if it passes the gate against the serving one; signal pml-serve-stdin.
                          accuracy=0.5)
       --max-drop M=D     gate: no worse than the serving model by more than D
                          (PML_GATE_MAX_DROP, list; default accuracy=0.01);
-                         both gates are pml-eval's, on raw test records
+                         both gates are pml-eval's, on raw test records;
+                         for a regression use e.g. --min r2=0.8
+                         --max-drop rmse=0.5
       --gate-on SET      the gate's test records: trusted (default: the test
                          part of the data accepted so far, so a bad batch
                          cannot vote on its own records) or all (the test
@@ -108,10 +110,6 @@ while [ $# -gt 0 ]; do
 done
 case $GATE_ON in trusted|all) ;; *) echo "retrain.sh: --gate-on: trusted or all, not '$GATE_ON'" >&2; exit 2 ;; esac
 case $WAIT in ''|*[!0-9]*) echo "retrain.sh: --wait: not a number of seconds: '$WAIT'" >&2; exit 2 ;; esac
-for t in flock pml-collect pml-clean pml-split pml-preprocess pml-train pml-eval; do
-	command -v "$t" >/dev/null 2>&1 || { echo "retrain.sh: '$t' not found in PATH" >&2; exit 1; }
-done
-
 mkdir -p "$DIR" || exit 1
 DIR=$(cd "$DIR" && pwd) || exit 1
 : "${INBOX:=$DIR/inbox}" "${MODEL:=$DIR/model.pmm}" "${PIDFILE:=$DIR/serve.pid}" "${LOG:=$DIR/retrain.log}"
@@ -125,6 +123,10 @@ log() {
 	printf '%s\n' "$line" >> "$LOG"
 	[ "$QUIET" = 1 ] || printf '%s\n' "$line" >&2
 }
+
+for t in flock pml-collect pml-clean pml-split pml-preprocess pml-train pml-eval pml-cat; do
+	command -v "$t" >/dev/null 2>&1 || { log "failed: '$t' not found in PATH ($PATH)"; exit 1; }
+done
 
 # never two runs at once: the lock is held until this shell exits
 exec 9>> "$DIR/.lock" || exit 1
@@ -250,8 +252,9 @@ chmod 644 "$tmp"
 [ -f "$MODEL" ] && { cp -p "$MODEL" "$MODEL.prev.tmp" && mv -f "$MODEL.prev.tmp" "$MODEL.prev" || true; }
 mv -f "$tmp" "$MODEL" || { rm -f "$tmp"; fail "cannot rename into $MODEL"; }
 # the data now counts as accumulated; the new files are done
+warn=
 cp "$WORK/data.mp" "$DATA.tmp" && mv -f "$DATA.tmp" "$DATA" ||
-	log "warning: model promoted but $DATA not updated"
+	warn="; WARNING: $DATA not updated, the next run's test set is off"
 while IFS='	' read -r kind f l; do
 	mv -f "$f" "$DIR/done/" && { [ -z "$l" ] || mv -f "$l" "$DIR/done/"; }
 done < "$NEW"
@@ -266,5 +269,5 @@ if [ -s "$PIDFILE" ]; then
 	   else sig="pml-serve-stdin $pid not running"; fi ;;
 	esac
 fi
-log "promoted: $what; $n_new new file(s), $(pml-cat --count "$DATA" 2>/dev/null || echo '?') records in all; $sig"
+log "promoted: $what; $n_new new file(s), $(pml-cat --count "$DATA" 2>/dev/null || echo '?') records in all; $sig$warn"
 exit 0
