@@ -25,12 +25,13 @@ retrain() {
 		--min accuracy=0.8 --max-drop accuracy=0.05 "$@"
 }
 # wait_lines FILE N: until FILE has N lines, at most ~20 s
+lines() { if [ -f "$1" ]; then wc -l < "$1" | tr -d ' '; else echo 0; fi; }
 wait_lines() {
 	_i=0
-	while [ "$(wc -l < "$1" 2>/dev/null | tr -d ' ')" -lt "$2" ] && [ $_i -lt 200 ]; do
+	while [ "$(lines "$1")" -lt "$2" ] && [ $_i -lt 200 ]; do
 		sleep 0.1; _i=$((_i + 1))
 	done
-	[ "$(wc -l < "$1" | tr -d ' ')" -ge "$2" ]
+	[ "$(lines "$1")" -ge "$2" ]
 }
 
 expect "--help" 0 "$RETRAIN" --help
