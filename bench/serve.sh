@@ -20,7 +20,7 @@ export OPENBLAS_NUM_THREADS=1 LC_ALL=C
 
 [ -x "$bin/pml-serve-stdin" ] || make -C "$top" >/dev/null
 [ -f "$data/t10k-images-idx3-ubyte.gz" ] || "$top/scripts/deps.sh" install-data
-"$py" -c 'import torch, numpy' 2>/dev/null || "$top/scripts/deps.sh" install-pkgs python3-torch python3-numpy
+"$top/scripts/deps.sh" install-pkgs time python3-torch python3-numpy bc
 
 # the helpers: a model exporter and a pipe client (bench tools, not pml tools)
 cflags="-O2 -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I$top/include $(pkg-config --cflags msgpack)"
