@@ -7,12 +7,14 @@
 #include "pml/model.h"
 #include "pml/predict.h"
 #include "pml/serve.h"
+#include "pml/transform.h"
 
 struct mctx {
 	char *path;
 	size_t max_batch;
 	struct pml_model *m;
 	struct pml_predictor *p;
+	unsigned char *optional;  /* input columns the chain never reads */
 };
 
 static int
@@ -87,9 +89,21 @@ fail:
 static void
 engine_bind(struct pml_serve_engine *e, struct mctx *c)
 {
+	struct pml_chain *ch;
+
 	e->input = &c->m->input;
 	e->n_class = c->m->n_class;
 	e->classes = c->m->classes;
+	free(c->optional);
+	c->optional = pml_xcalloc(c->m->input.n_col + 1, 1);
+	pml_err_capture(1);
+	ch = pml_chain_new(&c->m->chain, &c->m->input, PML_CHAIN_SERVE);
+	pml_err_capture(0);
+	if (ch) {
+		pml_chain_unread(ch, c->optional);
+		pml_chain_free(ch);
+	}
+	e->optional = c->optional;
 }
 
 static int
@@ -147,6 +161,7 @@ m_free(struct pml_serve_engine *e)
 	pml_model_release(c->m);
 	free(c->m);
 	free(c->path);
+	free(c->optional);
 	free(c);
 	e->ctx = NULL;
 }

@@ -625,11 +625,14 @@ entry_id_text(struct srv *s, struct entry *en, const char *p, size_t n)
 	en->id_len = n;
 }
 
-/* A column is required unless it is the label, an id or a weight. */
+/*
+ * A column is required unless it is the label, an id or a weight, or the
+ * model's chain removes it before reading it.
+ */
 static int
-required(const struct pml_column *c)
+required(const struct srv *s, size_t j)
 {
-	return c->role == PML_ROLE_FEATURE;
+	return s->e->input->col[j].role == PML_ROLE_FEATURE && !(s->e->optional && s->e->optional[j]);
 }
 
 static const char *
@@ -1258,7 +1261,7 @@ json_line(struct srv *s, const char *p, size_t n)
 	}
 	for (k = 0; k < in->n_col; k++)
 		if (!s->seen[k]) {
-			if (required(&in->col[k])) {
+			if (required(s, k)) {
 				entry_error(s, en, "column '%s': missing", in->col[k].name);
 				return;
 			}
@@ -1417,14 +1420,14 @@ csv_header(struct srv *s, const char *p, size_t n)
 			size_t have = 0;
 			for (k = 0; k < c->n_elem; k++)
 				have += s->elem_field[j][k] >= 0;
-			if (have == 0 && !required(c))
+			if (have == 0 && !required(s, j))
 				continue;
 			for (k = 0; k < c->n_elem; k++)
 				if (s->elem_field[j][k] < 0) {
 					set_header_err(s, "CSV header: column '%s[%zu]' missing", c->name, k);
 					break;
 				}
-		} else if (s->field_of[j] < 0 && required(c)) {
+		} else if (s->field_of[j] < 0 && required(s, j)) {
 			set_header_err(s, "CSV header: column '%s' missing", c->name);
 		}
 	}
@@ -1676,7 +1679,7 @@ mp_header(struct srv *s, const msgpack_object *o)
 		int k = pml_schema_find(&s->in_schema, c->name);
 		s->field_of[j] = k;
 		if (k < 0) {
-			if (required(c))
+			if (required(s, j))
 				set_header_err(s, "stream header: column '%s' missing", c->name);
 			continue;
 		}

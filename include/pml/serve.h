@@ -54,6 +54,9 @@ enum pml_serve_format {
 struct pml_serve_engine {
 	void *ctx;
 	const struct pml_schema *input;   /* records are parsed against this schema */
+	/* per input column: 1 if a record may leave it out (the model never
+	 * reads it); NULL: only label, id and weight columns may be absent */
+	const unsigned char *optional;
 	size_t n_class;                   /* 0: regression, one value per record */
 	char *const *classes;             /* n_class names */
 	/* Stage one record; -1 with a reason ("column 'x': ...") in *why. */
