@@ -1624,39 +1624,6 @@ csv_line(struct srv *s, const char *p, size_t n)
 
 /* ---- msgpack stream ---- */
 
-static const char *
-obj_kind(const msgpack_object *o)
-{
-	switch (o->type) {
-	case MSGPACK_OBJECT_NIL: return "nil";
-	case MSGPACK_OBJECT_BOOLEAN: return "bool";
-	case MSGPACK_OBJECT_POSITIVE_INTEGER:
-	case MSGPACK_OBJECT_NEGATIVE_INTEGER: return "int";
-	case MSGPACK_OBJECT_FLOAT32:
-	case MSGPACK_OBJECT_FLOAT64: return "float";
-	case MSGPACK_OBJECT_STR: return "str";
-	case MSGPACK_OBJECT_BIN: return "bin";
-	case MSGPACK_OBJECT_ARRAY: return "array";
-	case MSGPACK_OBJECT_MAP: return "map";
-	case MSGPACK_OBJECT_EXT: return "ext";
-	}
-	return "?";
-}
-
-static int
-is_sync_marker(const unsigned char *p, size_t n)
-{
-	if (n >= 2 && p[0] >= 0xd4 && p[0] <= 0xd8)
-		return (signed char)p[1] == PML_SYNC_EXT_TYPE;
-	if (p[0] == 0xc7 && n >= 3)
-		return (signed char)p[2] == PML_SYNC_EXT_TYPE;
-	if (p[0] == 0xc8 && n >= 4)
-		return (signed char)p[3] == PML_SYNC_EXT_TYPE;
-	if (p[0] == 0xc9 && n >= 6)
-		return (signed char)p[5] == PML_SYNC_EXT_TYPE;
-	return 0;
-}
-
 static int
 mp_header(struct srv *s, const msgpack_object *o)
 {
@@ -1770,7 +1737,7 @@ mp_value(struct srv *s, size_t j, const msgpack_object *o, char *why, size_t why
 	}
 mismatch:
 	snprintf(why, why_len, "column '%s': expected %s, got %s", c->name,
-		 pml_column_type_str(c, tb, sizeof(tb)), obj_kind(o));
+		 pml_column_type_str(c, tb, sizeof(tb)), pml_mp_kind_name(o));
 	return -1;
 }
 
@@ -1815,7 +1782,7 @@ mp_record(struct srv *s, const msgpack_object *arr)
 	size_t j;
 
 	if (arr->type != MSGPACK_OBJECT_ARRAY) {
-		entry_error(s, en, "expected a record (array), got %s", obj_kind(arr));
+		entry_error(s, en, "expected a record (array), got %s", pml_mp_kind_name(arr));
 		return;
 	}
 	if (arr->via.array.size != s->in_n_col) {
@@ -1848,7 +1815,7 @@ mp_message(struct srv *s, const char *p, size_t n, uint64_t at)
 {
 	msgpack_object o;
 
-	if (is_sync_marker((const unsigned char *)p, n))
+	if (pml_mp_is_sync_marker(p, n))
 		return 0;
 	msgpack_zone_clear(&s->zone);
 	if (pml_mp_decode(p, n, &s->zone, &o) < 0)
@@ -1857,14 +1824,14 @@ mp_message(struct srv *s, const char *p, size_t n, uint64_t at)
 		return mp_header(s, &o);
 	if (!s->have_header)
 		return pml_error("stdin: byte offset %llu: expected a stream header, got %s",
-				 (unsigned long long)at, obj_kind(&o));
+				 (unsigned long long)at, pml_mp_kind_name(&o));
 	if (o.type == MSGPACK_OBJECT_MAP && pml_mp_get(&o, "records")) {
 		s->after_trailer = 1;
 		return 0;
 	}
 	if (s->after_trailer)
 		return pml_error("stdin: byte offset %llu: %s after a trailer, expected a stream header",
-				 (unsigned long long)at, obj_kind(&o));
+				 (unsigned long long)at, pml_mp_kind_name(&o));
 	mp_record(s, &o);
 	return 0;
 }
