@@ -197,7 +197,7 @@ main(int argc, char **argv)
 		case 'j': mode = M_JSON; break;
 		case 'M': max_message = (size_t)pml_opt_long("--max-message", optarg, 1024, 1L << 34); break;
 		case 'n': head = pml_opt_long("--head", optarg, 0, 1L << 62); break;
-		case 'o': output = optarg; break;
+		case 'o': if (output) pml_usage_error("-o given twice"); output = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'R': mode = M_TRAILER; break;
 		case 's': mode = M_SCHEMA; break;

@@ -200,7 +200,7 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hqVo:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': pml_cli_help(usage);
-		case 'o': o.output = optarg; break;
+		case 'o': if (o.output) pml_usage_error("-o given twice"); o.output = optarg; break;
 		case 'q': o.quiet = 1; break;
 		case 'V': pml_cli_version();
 		case O_ACT: o.n_act = parse_list("--activation", optarg, NULL, o.act); break;
