@@ -3,7 +3,7 @@
 # range, duplicated flags, names with spaces or a leading dash. Cases already
 # covered elsewhere (t2500 ratios list, t3000 lr/epochs/threads) are not repeated.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/hostile.inc"
+. "$(dirname "$0")/t07-fixtures.inc"
 
 # ratios: a single 0 or 1 share is fine (t2500); these are not
 for r in 0,0 1,1 1.5,-0.5 -0.1,1.1 nan,nan inf,0 0x1p-1,0x1p-1 '0.5, 0.5'; do
