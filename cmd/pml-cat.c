@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pml/buf.h"
 #include "pml/cli.h"
@@ -46,9 +47,11 @@ cat_model(const char *path, const char *output)
 	struct pml_out out;
 	struct pml_buf b = PML_BUF_INIT;
 	ssize_t n;
+	struct stat st;
 	int rc;
 
-	if (!strcmp(path, "-"))
+	/* only a regular file: a FIFO or a device could not be opened twice */
+	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return -1;
 	pml_err_capture(1);
 	rc = pml_in_open(&in, path);
