@@ -55,11 +55,12 @@ cat_model(const char *path, const char *output)
 		return -1;
 	pml_err_capture(1);
 	rc = pml_in_open(&in, path);
+	n = rc < 0 ? -1 : pml_in_read(&in, head, sizeof(head));
+	if (rc == 0)
+		pml_in_close(&in);
 	pml_err_capture(0);
 	if (rc < 0)
 		return -1;
-	n = pml_in_read(&in, head, sizeof(head));
-	pml_in_close(&in);
 	if (n <= 0 || !pml_model_sniff(head, (size_t)n))
 		return -1;
 	pml_model_init(&m);
