@@ -259,8 +259,11 @@ main(int argc, char **argv)
 			pml_out_abort(r.preds);
 		goto done;
 	}
-	if (r.preds && pml_out_close(r.preds) < 0)
+	/* the predictions are committed only once the report is out */
+	if (r.preds && pml_out_flush(r.preds) < 0) {
+		pml_out_close(r.preds);
 		goto done;
+	}
 
 	for (e = 0; e < r.n_ev; e++)
 		pml_metrics_finish(&r.ev[e].m);
@@ -287,6 +290,8 @@ main(int argc, char **argv)
 	pml_out_write(&out, r.line.buf, r.line.len);
 	if (pml_out_close(&out) < 0)
 		goto done;
+	if (r.preds && pml_out_close(r.preds) < 0)
+		goto done;
 	if (failed) {
 		char *line, *save = NULL;
 		for (line = strtok_r(b.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
@@ -294,6 +299,8 @@ main(int argc, char **argv)
 	}
 	status = failed ? PML_EXIT_GATE : PML_EXIT_OK;
 done:
+	if (r.preds)
+		pml_out_abort(r.preds);
 	for (e = 0; e < 2; e++) {
 		if (r.ev[e].pred)
 			pml_predictor_free(r.ev[e].pred);
