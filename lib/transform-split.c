@@ -66,6 +66,8 @@ outs_close(struct outs *o, int ok)
 	for (i = 0; i < o->n; i++) {
 		if (rc == 0 && pml_out_close(&o->out[i]) < 0)
 			rc = -1;
+		else if (rc < 0 && o->open[i] && o->out[i].err)
+			pml_out_close(&o->out[i]);    /* a failed write: say which */
 		else if (rc < 0 && o->open[i])
 			pml_out_abort(&o->out[i]);
 	}
