@@ -23,9 +23,9 @@ while [ $i -lt "$size" ]; do
 	head -c $i m.pml > cut.pml
 	pml-eval -m cut.pml te.mp > /dev/null 2> err; rc=$?
 	[ $rc = 1 ] && grep -q 'cut.pml' err || { bad=$((bad + 1)); echo "# prefix $i: exit $rc: $(cat err)"; }
-	i=$((i + 7))
+	i=$((i + ${PREFIX_STEP:-7}))
 done
-check "every 7th prefix of the model refused with exit 1, naming it" test $bad = 0
+check "every ${PREFIX_STEP:-7}th prefix of the model refused with exit 1, naming it" test $bad = 0
 bad=0 i=0
 while [ $i -lt "$size" ]; do
 	cp m.pml flip.pml
@@ -33,9 +33,9 @@ while [ $i -lt "$size" ]; do
 	printf "$(printf '\\%03o' $((b ^ (1 << (i % 8)))))" | dd of=flip.pml bs=1 seek=$i conv=notrunc 2>/dev/null
 	pml-eval -m flip.pml te.mp > /dev/null 2> err; rc=$?
 	[ $rc = 1 ] || { bad=$((bad + 1)); echo "# bit flip at $i: exit $rc: $(cat err)"; }
-	i=$((i + 11))
+	i=$((i + ${FLIP_STEP:-11}))
 done
-check "a bit flipped at every 11th byte: refused" test $bad = 0
+check "a bit flipped at every ${FLIP_STEP:-11}th byte: refused" test $bad = 0
 
 # dimensions that do not match the model
 "$PML_TOP/build/tests/u-model" --gen wide 20 7 wide.mp

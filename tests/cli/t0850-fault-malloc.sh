@@ -54,4 +54,12 @@ sweep "eval raw" pml-eval -j -m m.pml a.mp
 # svmlight here (tests/torture.sh tries them all)
 printf '1 1:0.5 3:2\n0 2:1\n' > s.svm
 sweep "collect svmlight" pml-collect s.svm
+if [ "${FAILMALLOC_ALL:-0}" = 1 ]; then
+	printf '{"x":1,"y":"a"}\n{"x":2.5,"y":"b"}\n' > j.jsonl
+	sweep "collect jsonl" pml-collect --label y j.jsonl
+	sweep "collect csv" pml-collect --label y --id id a.csv
+	printf '\0\0\10\3\0\0\0\3\0\0\0\2\0\0\0\2\1\2\3\4\5\6\7\10\11\12\13\14' > img
+	printf '\0\0\10\1\0\0\0\3\0\1\2' > lab
+	sweep "collect idx" pml-collect --idx img lab
+fi
 done_testing
