@@ -129,9 +129,10 @@ install: all
 	install -m 644 lib/libpml.a $(DESTDIR)$(LIBDIR)
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
 		scripts/pml.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/pml.pc
-	if [ -f scripts/pml.bash-completion ]; then \
-		install -d -m 755 $(DESTDIR)$(COMPLETIONDIR) && \
-		install -m 644 scripts/pml.bash-completion $(DESTDIR)$(COMPLETIONDIR)/pml; fi
+	install -d -m 755 $(DESTDIR)$(COMPLETIONDIR)
+	install -m 644 scripts/pml.bash-completion $(DESTDIR)$(COMPLETIONDIR)/pml
+	for t in $(patsubst bin/%,%,$(filter bin/pml-%,$(TOOLS))); do \
+		ln -sf pml $(DESTDIR)$(COMPLETIONDIR)/$$t || exit 1; done
 
 clean:
 	rm -rf build bin lib/libpml.a

@@ -10,7 +10,7 @@ PATH="$top/bin:$PATH"
 export LC_ALL=C OPENBLAS_NUM_THREADS=1
 data=${1:-/usr/share/datasets/fashion-mnist}
 command -v pml-collect >/dev/null || { echo "bench: pml-collect not built" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "bench: needs GNU time (/usr/bin/time)" >&2; exit 1; }
+"$top/scripts/deps.sh" install-pkgs time || exit 1
 w=$(mktemp -d "${TMPDIR:-/tmp}/pml-bench.XXXXXX")
 trap 'rm -rf "$w"' EXIT
 pml-collect -q --idx "$data/train-images-idx3-ubyte.gz" "$data/train-labels-idx1-ubyte.gz" \

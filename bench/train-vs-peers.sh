@@ -16,7 +16,7 @@ D=/usr/share/datasets/fashion-mnist
 EPOCHS=${EPOCHS:-10}
 HIDDEN=${HIDDEN:-100}
 THREADS=${THREADS:-1}
-"$top/scripts/deps.sh" install-pkgs python3-torch python3-sklearn python3-numpy dataset-fashion-mnist
+"$top/scripts/deps.sh" install-pkgs time python3-torch python3-sklearn python3-numpy dataset-fashion-mnist
 make -s -C "$top" all >/dev/null
 PATH="$top/bin:$PATH"
 unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE

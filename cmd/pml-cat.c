@@ -47,10 +47,10 @@ cat_model(const char *path, const char *output)
 	struct pml_out out;
 	struct pml_buf b = PML_BUF_INIT;
 	ssize_t n;
-	struct stat st;
 	int rc;
+	struct stat st;
 
-	/* only a regular file: a FIFO or a device could not be opened twice */
+	/* Only a regular file can be sniffed and then read again. */
 	if (!strcmp(path, "-") || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
 		return -1;
 	pml_err_capture(1);

@@ -197,15 +197,13 @@ main(int argc, char **argv)
 	struct src s;
 	const struct pml_value *v;
 	char *idx_in[2], *stdin_in[1] = { "-" };
-	char **inputs, **args, **classes = NULL, why[512];
+	char **inputs, **classes = NULL, why[512];
 	size_t n_class = 0, n_type = 0;
 	uint64_t before = 0;
 	int c, n_in, i, step, rc = 0, label = -1, status = PML_EXIT_FAIL;
 
 	pml_cli_init(argc, argv);
 	pml_csv_opts_init(&o.csv);
-	args = pml_xmallocarray((size_t)argc + 1, sizeof(*args));
-	memcpy(args, argv, ((size_t)argc + 1) * sizeof(*args));  /* getopt permutes argv */
 	while ((c = getopt_long(argc, argv, "d:ho:qvV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -255,7 +253,9 @@ main(int argc, char **argv)
 	if (o.images || o.labels) {
 		if (o.f && o.f != F_IDX)
 			pml_usage_error("--images and --labels are for IDX input");
-		if (!o.images || n_in)
+		if (!o.images)
+			pml_usage_error("--labels needs --images");
+		if (n_in)
 			pml_usage_error("--images FILE [--labels FILE] takes no other input files");
 		o.f = F_IDX;
 		idx_in[0] = (char *)o.images;
@@ -278,7 +278,6 @@ main(int argc, char **argv)
 	if ((o.classes && pml_classes_get(o.classes, &n_class, &classes) < 0) ||
 	    (o.classes_file && pml_classes_read(o.classes_file, &n_class, &classes) < 0)) {
 		free(types);
-		free(args);
 		return o.classes ? PML_EXIT_USAGE : PML_EXIT_FAIL;
 	}
 
@@ -297,7 +296,7 @@ main(int argc, char **argv)
 		} else if (!w) {
 			pml_schema_copy(&h.schema, &cur);
 			pml_schema_copy(&first, &cur);
-			pml_header_add_provenance(&h, argc, args);
+			pml_header_add_provenance(&h, pml_cli_argc(), pml_cli_argv());
 			label = n_class ? pml_schema_find_role(&first, PML_ROLE_LABEL) : -1;
 			if (pml_out_open(&out, o.out) < 0) {
 				src_close(&s);
@@ -350,6 +349,5 @@ main(int argc, char **argv)
 	pml_schema_release(&cur);
 	pml_classes_free(n_class, classes);
 	free(types);
-	free(args);
 	return pml_cli_finish(status);
 }

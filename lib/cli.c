@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "pml/alloc.h"
 #include "pml/buf.h"
 #include "pml/cli.h"
 #include "pml/err.h"
@@ -29,8 +30,11 @@ pml_cli_init(int argc, char **argv)
 	 * default action would kill us silently, leaving temporary files */
 	signal(SIGXFSZ, SIG_IGN);
 	setlocale(LC_ALL, "C");
+	/* A copy: getopt_long permutes argv, provenance wants the order typed. */
 	saved_argc = argc;
-	saved_argv = argv;
+	saved_argv = pml_xcalloc((size_t)argc + 1, sizeof(*saved_argv));
+	for (i = 0; i < argc; i++)
+		saved_argv[i] = argv[i];
 	pml_buf_reset(&cmdline);
 	pml_buf_addstr(&cmdline, pml_progname);
 	for (i = 1; i < argc; i++) {

@@ -1,10 +1,13 @@
 /* csv.c: CSV/TSV input over libcsv (strict), with type inference. */
 #include <csv.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pml/alloc.h"
 #include "pml/buf.h"
@@ -356,6 +359,21 @@ row_field(const struct row *r, size_t j, size_t *len)
 
 /* ---- the reader ---- */
 
+#define N_BATCH 4
+#define BATCH_BYTES (256 * 1024)
+
+/* Rows parsed by the reader thread; row k's fields are off[first[k]..first[k]+n[k]]. */
+struct batch {
+	struct pml_buf bytes;
+	size_t *off, n_off, m_off;
+	size_t *first, *n, m_row;
+	uint64_t *line;
+	size_t n_row;
+	uint64_t offset, lines, skipped;
+	int end, err;
+	char msg[1024];
+};
+
 struct colinfo {
 	int seen_int, seen_float, seen_bool, seen_str;
 	uint64_t suspect_line;
@@ -377,6 +395,7 @@ struct pml_csv {
 	struct row cur;
 	int row_done;
 	int cb_err;             /* a callback failed; message printed */
+	int nul_seen;           /* the current row's bytes hold a NUL */
 	size_t max_field, row_max;
 	int delim;
 	int skip_bad;
@@ -388,7 +407,47 @@ struct pml_csv {
 	size_t n_buf, i_buf;
 	struct pml_value *vals;
 	uint64_t last_line, n_rec, n_skip;
+	/* reader thread: it parses rows into batches, pml_csv_next converts them */
+	int threaded, in_thread, stop;
+	char tmsg[1024];
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *ring[N_BATCH];    /* full batches, in order */
+	size_t r_head, r_count;
+	struct batch *spare[N_BATCH];   /* empty batches */
+	size_t n_spare;
+	struct batch *cons;
+	size_t cons_i;
+	struct row view;
+	uint64_t offset_seen, lines_seen, skip_seen;
 };
+
+static void start_thread(struct pml_csv *c);
+static void stop_thread(struct pml_csv *c);
+
+/*
+ * Report an error of the reading side. In the reader thread the message is
+ * kept and printed by pml_csv_next() after the rows before it.
+ */
+static int
+rerr(struct pml_csv *c, const char *fmt, ...) PML_PRINTF(2, 3);
+static int
+rerr(struct pml_csv *c, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->in_thread) {
+		if (!c->tmsg[0])
+			memcpy(c->tmsg, msg, sizeof(msg));
+		return -1;
+	}
+	return pml_error("%s", msg);
+}
 
 static const char *
 colname(const struct pml_csv *c, size_t j, char *buf, size_t len)
@@ -409,23 +468,23 @@ cb_field(void *s, size_t len, void *data)
 	if (c->cb_err)
 		return;
 	if (len > c->max_field) {
-		c->cb_err = pml_error("%s: line %llu, column '%s': field over %zu bytes (see --max-field)",
+		c->cb_err = rerr(c, "%s: line %llu, column '%s': field over %zu bytes (see --max-field)",
 				      c->path, (unsigned long long)c->row_start,
 				      colname(c, r->n, nb, sizeof(nb)), c->max_field);
 		return;
 	}
 	if (r->n >= PML_MAX_COLUMNS) {
-		c->cb_err = pml_error("%s: line %llu: more than %d fields", c->path,
+		c->cb_err = rerr(c, "%s: line %llu: more than %d fields", c->path,
 				      (unsigned long long)c->row_start, PML_MAX_COLUMNS);
 		return;
 	}
 	if (r->bytes.len + len > c->row_max) {
-		c->cb_err = pml_error("%s: line %llu: row over %zu bytes", c->path,
+		c->cb_err = rerr(c, "%s: line %llu: row over %zu bytes", c->path,
 				      (unsigned long long)c->row_start, c->row_max);
 		return;
 	}
-	if (len && memchr(s, '\0', len)) {
-		c->cb_err = pml_error("%s: line %llu, column '%s': NUL byte in field", c->path,
+	if (c->nul_seen && len && memchr(s, '\0', len)) {
+		c->cb_err = rerr(c, "%s: line %llu, column '%s': NUL byte in field", c->path,
 				      (unsigned long long)c->row_start, colname(c, r->n, nb, sizeof(nb)));
 		return;
 	}
@@ -482,7 +541,7 @@ fill(struct pml_csv *c)
 static int
 quote_error(struct pml_csv *c, uint64_t line)
 {
-	return pml_error("%s: line %llu: bad quoting (a quote inside an unquoted field, "
+	return rerr(c, "%s: line %llu: bad quoting (a quote inside an unquoted field, "
 			 "text after a closing quote, or an unterminated quote)",
 			 c->path, (unsigned long long)line);
 }
@@ -526,9 +585,14 @@ read_row(struct pml_csv *c)
 				goto feed;
 			}
 		}
-		for (e = start; e < c->blk_len; e++)
-			if (c->blk[e] == '\n' || c->blk[e] == '\r')
-				break;
+		{
+			const char *nlp = memchr(c->blk + start, '\n', c->blk_len - start);
+			const char *crp;
+			e = nlp ? (size_t)(nlp - c->blk) : c->blk_len;
+			crp = memchr(c->blk + start, '\r', e - start);
+			if (crp)
+				e = (size_t)(crp - c->blk);
+		}
 		if (e < c->blk_len) {
 			nl = 1;
 			if (c->blk[e] == '\r') {
@@ -543,8 +607,12 @@ read_row(struct pml_csv *c)
 		}
 feed:
 		len = e - start;
-		if (!c->mid_row)
+		if (!c->mid_row) {
 			c->row_start = c->line;
+			c->nul_seen = 0;
+		}
+		if (memchr(c->blk + start, '\0', len))
+			c->nul_seen = 1;
 		if (csv_parse(&c->p, c->blk + start, len, cb_field, cb_row, c) != len) {
 			if (c->cb_err)
 				return -1;
@@ -555,7 +623,7 @@ feed:
 		c->blk_pos = e;
 		if (c->p.entry_pos > c->max_field) {
 			char nb[32];
-			return pml_error("%s: line %llu, column '%s': field over %zu bytes (see --max-field)",
+			return rerr(c, "%s: line %llu, column '%s': field over %zu bytes (see --max-field)",
 					 c->path, (unsigned long long)c->row_start,
 					 colname(c, c->cur.n, nb, sizeof(nb)), c->max_field);
 		}
@@ -582,7 +650,7 @@ read_good_row(struct pml_csv *c)
 			c->n_skip++;
 			continue;
 		}
-		return pml_error("%s: line %llu: %zu field%s, expected %zu%s", c->path,
+		return rerr(c, "%s: line %llu: %zu field%s, expected %zu%s", c->path,
 				 (unsigned long long)c->cur.line, c->cur.n, c->cur.n == 1 ? "" : "s",
 				 c->n_col,
 				 c->cur.n > c->n_col ? " (a trailing delimiter or an unquoted delimiter?); "
@@ -806,6 +874,8 @@ pml_csv_open(const char *path, const struct pml_csv_opts *o)
 	if (infer(c, o) < 0)
 		goto fail;
 	c->vals = pml_xcalloc(c->n_col, sizeof(*c->vals));
+	if (!o->no_thread)
+		start_thread(c);
 	return c;
 fail:
 	pml_csv_free(c);
@@ -876,6 +946,193 @@ convert(struct pml_csv *c, const struct row *r)
 	return 0;
 }
 
+static void
+batch_add(struct batch *b, const struct row *r)
+{
+	size_t base = b->bytes.len, j;
+
+	if (b->n_row + 1 > b->m_row) {
+		b->m_row = b->m_row ? 2 * b->m_row : 256;
+		b->first = pml_xreallocarray(b->first, b->m_row, sizeof(*b->first));
+		b->n = pml_xreallocarray(b->n, b->m_row, sizeof(*b->n));
+		b->line = pml_xreallocarray(b->line, b->m_row, sizeof(*b->line));
+	}
+	PML_ALLOC_GROW(b->off, b->n_off + r->n + 1, b->m_off);
+	b->first[b->n_row] = b->n_off;
+	b->n[b->n_row] = r->n;
+	b->line[b->n_row] = r->line;
+	b->n_row++;
+	for (j = 0; j <= r->n; j++)
+		b->off[b->n_off++] = base + r->off[j];
+	pml_buf_add(&b->bytes, r->bytes.buf, r->bytes.len);
+}
+
+static void
+batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	pml_buf_release(&b->bytes);
+	free(b->off);
+	free(b->first);
+	free(b->n);
+	free(b->line);
+	free(b);
+}
+
+static void *
+reader_thread(void *arg)
+{
+	struct pml_csv *c = arg;
+	struct batch *b;
+	int rc, done = 0;
+
+	while (!done) {
+		pthread_mutex_lock(&c->mu);
+		while (!c->n_spare && !c->stop)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (c->stop) {
+			pthread_mutex_unlock(&c->mu);
+			break;
+		}
+		b = c->spare[--c->n_spare];
+		pthread_mutex_unlock(&c->mu);
+
+		pml_buf_reset(&b->bytes);
+		b->n_off = b->n_row = 0;
+		b->end = b->err = 0;
+		while (b->bytes.len < BATCH_BYTES && b->n_row < 4096) {
+			rc = read_good_row(c);
+			if (rc < 0) {
+				b->err = 1;
+				snprintf(b->msg, sizeof(b->msg), "%s", c->tmsg[0] ? c->tmsg : "read error");
+				break;
+			}
+			if (rc == 0) {
+				b->end = 1;
+				break;
+			}
+			batch_add(b, &c->cur);
+		}
+		b->offset = c->in.offset;
+		b->lines = c->line - 1;
+		b->skipped = c->n_skip;
+		done = b->end || b->err;
+
+		pthread_mutex_lock(&c->mu);
+		c->ring[(c->r_head + c->r_count) % N_BATCH] = b;
+		c->r_count++;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+	}
+	return NULL;
+}
+
+static void
+start_thread(struct pml_csv *c)
+{
+	size_t k;
+
+	struct stat st;
+
+	if (c->fini_done)
+		return;  /* everything was read during inference */
+	/*
+	 * Only for regular files: a read from a pipe may block for ever, and
+	 * after an error the reader thread must be able to stop.
+	 */
+	if (fstat(c->in.fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
+	for (k = 0; k < N_BATCH; k++) {
+		c->spare[k] = pml_xcalloc(1, sizeof(struct batch));
+		c->spare[k]->bytes = (struct pml_buf)PML_BUF_INIT;
+	}
+	c->n_spare = N_BATCH;
+	c->in_thread = 1;
+	if (pthread_create(&c->th, NULL, reader_thread, c) != 0) {
+		for (k = 0; k < N_BATCH; k++)
+			batch_free(c->spare[k]);
+		c->n_spare = 0;
+		c->in_thread = 0;
+		pthread_cond_destroy(&c->cv);
+		pthread_mutex_destroy(&c->mu);
+		return;  /* read in this thread instead */
+	}
+	c->threaded = 1;
+}
+
+static void
+stop_thread(struct pml_csv *c)
+{
+	size_t k;
+
+	if (!c->threaded)
+		return;
+	pthread_mutex_lock(&c->mu);
+	c->stop = 1;
+	pthread_cond_broadcast(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+	pthread_join(c->th, NULL);
+	c->threaded = 0;
+	c->in_thread = 0;
+	batch_free(c->cons);
+	c->cons = NULL;
+	for (k = 0; k < c->r_count; k++)
+		batch_free(c->ring[(c->r_head + k) % N_BATCH]);
+	c->r_count = 0;
+	for (k = 0; k < c->n_spare; k++)
+		batch_free(c->spare[k]);
+	c->n_spare = 0;
+	pthread_cond_destroy(&c->cv);
+	pthread_mutex_destroy(&c->mu);
+}
+
+/* The next row from the reader thread: 1, 0 at the end, -1 on error (printed). */
+static int
+next_threaded(struct pml_csv *c, const struct row **r)
+{
+	struct batch *b;
+
+	for (;;) {
+		b = c->cons;
+		if (b && c->cons_i < b->n_row) {
+			size_t k = c->cons_i++;
+			c->view.bytes.buf = b->bytes.buf;
+			c->view.off = b->off + b->first[k];
+			c->view.n = b->n[k];
+			c->view.line = b->line[k];
+			*r = &c->view;
+			return 1;
+		}
+		if (b) {
+			if (b->err) {
+				pml_error("%s", b->msg);
+				return -1;
+			}
+			if (b->end)
+				return 0;
+			pthread_mutex_lock(&c->mu);
+			c->spare[c->n_spare++] = b;
+			c->cons = NULL;
+			pthread_cond_broadcast(&c->cv);
+			pthread_mutex_unlock(&c->mu);
+		}
+		pthread_mutex_lock(&c->mu);
+		while (!c->r_count)
+			pthread_cond_wait(&c->cv, &c->mu);
+		c->cons = c->ring[c->r_head];
+		c->r_head = (c->r_head + 1) % N_BATCH;
+		c->r_count--;
+		pthread_mutex_unlock(&c->mu);
+		c->cons_i = 0;
+		c->offset_seen = c->cons->offset;
+		c->lines_seen = c->cons->lines;
+		c->skip_seen = c->cons->skipped;
+	}
+}
+
 int
 pml_csv_next(struct pml_csv *c, const struct pml_value **vals)
 {
@@ -892,10 +1149,14 @@ pml_csv_next(struct pml_csv *c, const struct pml_value **vals)
 			c->buf_rows = NULL;
 			c->n_buf = c->i_buf = 0;
 		}
-		rc = read_good_row(c);
+		if (c->threaded || c->in_thread) {
+			rc = next_threaded(c, &r);
+		} else {
+			rc = read_good_row(c);
+			r = &c->cur;
+		}
 		if (rc <= 0)
 			return rc;
-		r = &c->cur;
 	}
 	if (convert(c, r) < 0)
 		return -1;
@@ -920,19 +1181,19 @@ pml_csv_records(const struct pml_csv *c)
 uint64_t
 pml_csv_skipped(const struct pml_csv *c)
 {
-	return c->n_skip;
+	return c->threaded ? c->skip_seen : c->n_skip;
 }
 
 uint64_t
 pml_csv_lines(const struct pml_csv *c)
 {
-	return c->line - 1;
+	return c->threaded ? c->lines_seen : c->line - 1;
 }
 
 uint64_t
 pml_csv_offset(const struct pml_csv *c)
 {
-	return c->in.offset;
+	return c->threaded ? c->offset_seen : c->in.offset;
 }
 
 void
@@ -940,6 +1201,7 @@ pml_csv_free(struct pml_csv *c)
 {
 	if (!c)
 		return;
+	stop_thread(c);
 	if (c->in_open)
 		pml_in_close(&c->in);
 	if (c->p_init)

@@ -74,7 +74,7 @@ read_header(struct idx_file *f, const char *path, int labels)
 		return pml_error("%s: dimensions overflow", f->in.name);
 	total = prod * f->dim[0];
 	/* A plain regular file: check its size now. */
-	if (f->in.gz && gzdirect(f->in.gz) && fstat(f->in.fd, &st) == 0 && S_ISREG(st.st_mode)) {
+	if (f->in.gzip == 0 && fstat(f->in.fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		uint64_t want = 4 + 4 * (uint64_t)f->n_dim + total;
 		uint64_t have = (uint64_t)st.st_size;
 		if (have != want)

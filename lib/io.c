@@ -145,6 +145,8 @@ pml_write_all(int fd, const void *p, size_t n)
 
 /* ---- input ---- */
 
+#define IN_RAW_SIZE (128 * 1024)
+
 int
 pml_in_open(struct pml_in *in, const char *path)
 {
@@ -168,43 +170,124 @@ pml_in_open(struct pml_in *in, const char *path)
 		}
 	}
 	in->fd = fd;
-	in->gz = gzdopen(fd, "rb");
-	if (!in->gz) {
-		close(fd);
-		return pml_error("cannot open '%s': out of memory", in->name);
-	}
-	gzbuffer(in->gz, 256 * 1024);
+	in->gzip = -1;  /* not known until the first bytes arrive */
 	return 0;
+}
+
+/* One read(2) into the raw buffer (which must be empty or consumed). */
+static ssize_t
+fill_raw(struct pml_in *in)
+{
+	ssize_t r;
+
+	if (!in->raw)
+		in->raw = pml_xmalloc(IN_RAW_SIZE);
+	if (in->raw_pos > 0 && in->raw_pos < in->raw_len)
+		memmove(in->raw, in->raw + in->raw_pos, in->raw_len - in->raw_pos);
+	in->raw_len -= in->raw_pos;
+	in->raw_pos = 0;
+	do
+		r = read(in->fd, in->raw + in->raw_len, IN_RAW_SIZE - in->raw_len);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return pml_error_errno("%s: read error", in->name);
+	if (r == 0)
+		in->raw_eof = 1;
+	in->raw_len += (size_t)r;
+	return r;
+}
+
+static ssize_t
+read_gzip(struct pml_in *in, void *buf, size_t n)
+{
+	z_stream *zs = in->zs;
+	int rc;
+
+	if (!zs) {
+		zs = pml_xcalloc(1, sizeof(*zs));
+		if (inflateInit2(zs, 15 + 16) != Z_OK) {
+			free(zs);
+			return pml_error("%s: cannot start gzip decompression", in->name);
+		}
+		in->zs = zs;
+	}
+	if (n > UINT_MAX)
+		n = UINT_MAX;
+	zs->next_out = buf;
+	zs->avail_out = (unsigned)n;
+	while (zs->avail_out == n) {
+		if (in->raw_pos == in->raw_len) {
+			if (in->raw_eof)
+				return pml_error("%s: truncated gzip data (unexpected end of file)", in->name);
+			in->raw_pos = in->raw_len = 0;
+			if (fill_raw(in) < 0)
+				return -1;
+			continue;
+		}
+		zs->next_in = in->raw + in->raw_pos;
+		zs->avail_in = (unsigned)(in->raw_len - in->raw_pos);
+		rc = inflate(zs, Z_NO_FLUSH);
+		in->raw_pos = in->raw_len - zs->avail_in;
+		if (rc == Z_STREAM_END) {
+			/* Another gzip member may follow; anything else is an error. */
+			if (in->raw_pos == in->raw_len && !in->raw_eof) {
+				in->raw_pos = in->raw_len = 0;
+				if (fill_raw(in) < 0)
+					return -1;
+			}
+			if (in->raw_pos == in->raw_len) {
+				in->eof = 1;
+				break;
+			}
+			if (in->raw_len - in->raw_pos < 2 && !in->raw_eof && fill_raw(in) < 0)
+				return -1;
+			if (in->raw_len - in->raw_pos < 2 || in->raw[in->raw_pos] != 0x1f ||
+			    in->raw[in->raw_pos + 1] != 0x8b)
+				return pml_error("%s: trailing garbage after gzip data", in->name);
+			inflateReset(zs);
+			continue;
+		}
+		if (rc != Z_OK && rc != Z_BUF_ERROR)
+			return pml_error("%s: corrupt gzip data (%s)", in->name,
+					 zs->msg ? zs->msg : "inflate error");
+	}
+	return (ssize_t)(n - zs->avail_out);
 }
 
 ssize_t
 pml_in_read(struct pml_in *in, void *buf, size_t n)
 {
-	int r, zerr;
-	const char *msg;
+	ssize_t r;
 
 	if (in->eof || !n)
 		return 0;
-	if (n > INT_MAX / 2)
-		n = INT_MAX / 2;
-	errno = 0;
-	r = gzread(in->gz, buf, (unsigned)n);
-	if (r < 0) {
-		msg = gzerror(in->gz, &zerr);
-		if (zerr == Z_ERRNO)
+	if (in->gzip < 0) {
+		/* Sniff the gzip magic; a 1-byte first read needs a second look. */
+		do {
+			if (fill_raw(in) < 0)
+				return -1;
+		} while (in->raw_len < 2 && !in->raw_eof);
+		in->gzip = in->raw_len >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b;
+	}
+	if (in->gzip) {
+		r = read_gzip(in, buf, n);
+	} else if (in->raw_pos < in->raw_len) {
+		r = (ssize_t)(in->raw_len - in->raw_pos);
+		if ((size_t)r > n)
+			r = (ssize_t)n;
+		memcpy(buf, in->raw + in->raw_pos, (size_t)r);
+		in->raw_pos += (size_t)r;
+	} else {
+		do
+			r = read(in->fd, buf, n > MAX_IO_SIZE ? MAX_IO_SIZE : n);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
 			return pml_error_errno("%s: read error", in->name);
-		return pml_error("%s: %s", in->name, msg ? msg : "read error");
 	}
-	if (r == 0) {
-		msg = gzerror(in->gz, &zerr);
-		if (zerr != Z_OK && zerr != Z_STREAM_END) {
-			if (zerr == Z_ERRNO)
-				return pml_error_errno("%s: read error", in->name);
-			return pml_error("%s: %s", in->name, msg);
-		}
+	if (r == 0)
 		in->eof = 1;
-	}
-	in->offset += (unsigned)r;
+	if (r > 0)
+		in->offset += (uint64_t)r;
 	return r;
 }
 
@@ -227,9 +310,16 @@ pml_in_read_exact(struct pml_in *in, void *buf, size_t n)
 void
 pml_in_close(struct pml_in *in)
 {
-	if (in->gz)
-		gzclose(in->gz);
-	in->gz = NULL;
+	if (in->zs) {
+		inflateEnd(in->zs);
+		free(in->zs);
+		in->zs = NULL;
+	}
+	free(in->raw);
+	in->raw = NULL;
+	if (in->fd >= 0)
+		close(in->fd);
+	in->fd = -1;
 }
 
 /* ---- output ---- */

@@ -340,7 +340,8 @@ load(const char *p, size_t n, char *why, size_t why_len)
 		return NULL;
 	}
 	if (!json_is_object(v)) {
-		snprintf(why, why_len, "%s, not an object", json_kind(v));
+		snprintf(why, why_len, "%s, not an object (JSON lines: one object per line)",
+			 json_kind(v));
 		json_decref(v);
 		return NULL;
 	}

@@ -4,6 +4,7 @@
 #if defined(__SSE__)
 #include <xmmintrin.h>
 #include <pmmintrin.h>
+#include <string.h>
 #endif
 
 #include "pml/mat.h"
@@ -54,6 +55,70 @@ pml_mat_gemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k, float a
 			c[i * ldc + j] = (float)s;
 		}
 	}
+}
+
+/*
+ * Deterministic dense rows. Each dot product keeps eight partial sums (one
+ * per lane of an 8-float vector), folds them in a fixed tree, then adds the
+ * tail in order; four rows share each load of w. The same operations in the
+ * same order run for a row whatever block it is in, so results are
+ * independent of m. Plain multiply and add (no FMA contraction in ISO C
+ * mode), so the AVX build of the kernel gives the same bits as SSE.
+ */
+typedef float v8f __attribute__((vector_size(32)));
+
+#define DENSE_ROWS_BODY \
+	size_t i, j, kk, r; \
+	for (i = 0; i < m; i += 4) { \
+		size_t nr = m - i < 4 ? m - i : 4; \
+		for (j = 0; j < n; j++) { \
+			const float *wj = w + j * k; \
+			v8f s[4] = { { 0 }, { 0 }, { 0 }, { 0 } }, wv, xv; \
+			float t[4]; \
+			for (kk = 0; kk + 8 <= k; kk += 8) { \
+				memcpy(&wv, wj + kk, sizeof(wv)); \
+				for (r = 0; r < nr; r++) { \
+					memcpy(&xv, x + (i + r) * k + kk, sizeof(xv)); \
+					s[r] += xv * wv; \
+				} \
+			} \
+			for (r = 0; r < nr; r++) { \
+				t[r] = ((s[r][0] + s[r][1]) + (s[r][2] + s[r][3])) + \
+				       ((s[r][4] + s[r][5]) + (s[r][6] + s[r][7])); \
+				for (size_t q = kk; q < k; q++) \
+					t[r] += x[(i + r) * k + q] * wj[q]; \
+				y[(i + r) * n + j] = t[r] + (b ? b[j] : 0.0f); \
+			} \
+		} \
+	}
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+__attribute__((target("avx")))
+static void
+dense_rows_avx(const float *x, size_t m, size_t k, const float *w, size_t n, const float *b, float *y)
+{
+	DENSE_ROWS_BODY
+}
+#endif
+
+static void
+dense_rows_generic(const float *x, size_t m, size_t k, const float *w, size_t n, const float *b,
+		   float *y)
+{
+	DENSE_ROWS_BODY
+}
+
+void
+pml_mat_dense_rows(const float *x, size_t m, size_t k, const float *w, size_t n, const float *b,
+		   float *y)
+{
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+	if (__builtin_cpu_supports("avx")) {
+		dense_rows_avx(x, m, k, w, n, b, y);
+		return;
+	}
+#endif
+	dense_rows_generic(x, m, k, w, n, b, y);
 }
 
 void

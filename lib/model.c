@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -589,6 +590,51 @@ dup_names(size_t n, char *const *names)
 	return v;
 }
 
+/*
+ * Ask for transparent huge pages on the training matrix: fewer page faults
+ * while it fills, and far fewer TLB misses when shuffled batches gather its
+ * rows every epoch. A hint only; nothing changes where THP is off.
+ */
+static void
+advise_huge(void *p, size_t len)
+{
+#if defined(MADV_HUGEPAGE)
+	uintptr_t a = ((uintptr_t)p + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
+	uintptr_t e = ((uintptr_t)p + len) & ~(uintptr_t)((2u << 20) - 1);
+
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/*
+ * Regular files bound the number of records (each holds at least one
+ * vector of vec_bytes): allocate that at once instead of growing by
+ * realloc, which copies the matrix when it cannot remap it. Untouched
+ * pages cost no memory. 1024 for stdin, pipes or compressed files that
+ * turn out bigger (the loop then doubles).
+ */
+static size_t
+rows_bound(int n_path, char *const *paths, size_t vec_bytes)
+{
+	struct stat st;
+	uint64_t total = 0;
+	int i;
+
+	if (!n_path || !vec_bytes)
+		return 1024;
+	for (i = 0; i < n_path; i++) {
+		if (!strcmp(paths[i], "-") || stat(paths[i], &st) < 0 || !S_ISREG(st.st_mode))
+			return 1024;
+		total += (uint64_t)st.st_size;
+	}
+	total = total / vec_bytes + 1;
+	return total < 1024 ? 1024 : total > ((uint64_t)1 << 32) ? 1024 : (size_t)total;
+}
+
 int
 pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const char *feature,
 		 const char *label, const struct pml_dataset *like)
@@ -598,7 +644,7 @@ pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const c
 	const struct pml_column *fc, *lc;
 	const struct pml_value *v;
 	const char *src = n_path ? paths[0] : "stdin";
-	size_t d, k, n = 0;
+	size_t d, k, n = 0, first_cap;
 	int64_t max_cls = -1;
 	int f, l, rc;
 
@@ -655,13 +701,15 @@ pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const c
 		ds->n_class = lc->n_class;
 		ds->classes = dup_names(lc->n_class, lc->classes);
 	}
+	first_cap = rows_bound(n_path, paths, d * pml_elem_size(fc->elem));
 	while ((rc = pml_reader_next(r, &v)) > 0) {
 		float *x;
 
 		if (n == ds->m_row) {
-			size_t m = ds->m_row ? ds->m_row * 2 : 1024;
+			size_t m = ds->m_row ? ds->m_row * 2 : first_cap;
 
 			ds->x = pml_xreallocarray(ds->x, m, d * sizeof(float));
+			advise_huge(ds->x, m * d * sizeof(float));
 			if (lc->type == PML_TYPE_INT)
 				ds->cls = pml_xreallocarray(ds->cls, m, sizeof(uint32_t));
 			else

@@ -365,3 +365,39 @@ pml_crc32c(uint32_t crc, const void *p, size_t n)
 		crc = table[(crc ^ c[i]) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
+
+const char *
+pml_mp_kind_name(const msgpack_object *o)
+{
+	switch (o->type) {
+	case MSGPACK_OBJECT_NIL: return "nil";
+	case MSGPACK_OBJECT_BOOLEAN: return "bool";
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER: return "int";
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64: return "float";
+	case MSGPACK_OBJECT_STR: return "str";
+	case MSGPACK_OBJECT_BIN: return "bin";
+	case MSGPACK_OBJECT_ARRAY: return "array";
+	case MSGPACK_OBJECT_MAP: return "map";
+	case MSGPACK_OBJECT_EXT: return "ext";
+	}
+	return "?";
+}
+
+int
+pml_mp_is_sync_marker(const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+
+	/* fixext 1/2/4/8/16, or ext 8/16/32, with type 127 */
+	if (n >= 2 && p[0] >= 0xd4 && p[0] <= 0xd8)
+		return (signed char)p[1] == 127;
+	if (n >= 3 && p[0] == 0xc7)
+		return (signed char)p[2] == 127;
+	if (n >= 4 && p[0] == 0xc8)
+		return (signed char)p[3] == 127;
+	if (n >= 6 && p[0] == 0xc9)
+		return (signed char)p[5] == 127;
+	return 0;
+}

@@ -587,40 +587,6 @@ next_message(struct pml_reader *r, const char **p, size_t *n)
 }
 
 static int
-is_sync_marker(const unsigned char *p, size_t n)
-{
-	/* fixext 1/2/4/8/16 or ext 8/16/32 with type 127 */
-	if (n >= 2 && p[0] >= 0xd4 && p[0] <= 0xd8)
-		return (signed char)p[1] == PML_SYNC_EXT_TYPE;
-	if (p[0] == 0xc7 && n >= 3)
-		return (signed char)p[2] == PML_SYNC_EXT_TYPE;
-	if (p[0] == 0xc8 && n >= 4)
-		return (signed char)p[3] == PML_SYNC_EXT_TYPE;
-	if (p[0] == 0xc9 && n >= 6)
-		return (signed char)p[5] == PML_SYNC_EXT_TYPE;
-	return 0;
-}
-
-static const char *
-obj_kind(const msgpack_object *o)
-{
-	switch (o->type) {
-	case MSGPACK_OBJECT_NIL: return "nil";
-	case MSGPACK_OBJECT_BOOLEAN: return "bool";
-	case MSGPACK_OBJECT_POSITIVE_INTEGER:
-	case MSGPACK_OBJECT_NEGATIVE_INTEGER: return "int";
-	case MSGPACK_OBJECT_FLOAT32:
-	case MSGPACK_OBJECT_FLOAT64: return "float";
-	case MSGPACK_OBJECT_STR: return "str";
-	case MSGPACK_OBJECT_BIN: return "bin";
-	case MSGPACK_OBJECT_ARRAY: return "array";
-	case MSGPACK_OBJECT_MAP: return "map";
-	case MSGPACK_OBJECT_EXT: return "ext";
-	}
-	return "?";
-}
-
-static int
 rec_error(struct pml_reader *r, const struct pml_column *c, const char *fmt, const char *a,
 	  const char *b)
 {
@@ -712,7 +678,7 @@ convert_record(struct pml_reader *r, const msgpack_object *arr)
 		continue;
 mismatch:
 		return rec_error(r, c, "expected %s, got %s", pml_column_type_str(c, tbuf, sizeof(tbuf)),
-				 obj_kind(o));
+				 pml_mp_kind_name(o));
 	}
 	return 0;
 }
@@ -771,7 +737,7 @@ advance(struct pml_reader *r)
 				return rc;
 			continue;
 		}
-		if (is_sync_marker((const unsigned char *)p, n))
+		if (pml_mp_is_sync_marker(p, n))
 			continue;
 		msgpack_zone_clear(&r->zone);
 		if (pml_mp_decode(p, n, &r->zone, &o) < 0)
@@ -815,7 +781,7 @@ advance(struct pml_reader *r)
 		}
 		return pml_error("%s: byte offset %llu (after record %llu): expected a record, got %s",
 				 cur_name(r), (unsigned long long)r->msg_offset,
-				 (unsigned long long)r->rec_no, obj_kind(&o));
+				 (unsigned long long)r->rec_no, pml_mp_kind_name(&o));
 	}
 }
 
@@ -846,7 +812,7 @@ pml_reader_open(int n_path, char *const *paths, size_t max_message)
 			pml_error("%s: empty input: no stream header", cur_name(r));
 			goto fail;
 		}
-	} while (is_sync_marker((const unsigned char *)p, n));
+	} while (pml_mp_is_sync_marker(p, n));
 	if (pml_mp_decode(p, n, &r->zone, &o) < 0) {
 		pml_error("%s: corrupt stream header", cur_name(r));
 		goto fail;

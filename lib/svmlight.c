@@ -74,7 +74,7 @@ parse_line(struct pml_svm *s, char *p, size_t n, struct entry_cb *cb)
 	if (!k)
 		return pml_error("%s: line %llu: label '%.*s' is not a number", s->name,
 				 (unsigned long long)line, (int)(p - tok) > 40 ? 40 : (int)(p - tok), tok);
-	if (k != 1 && (fv != (double)(int64_t)fv || fv < -9e18 || fv > 9e18))
+	if (k != 1 && (fv < -9e18 || fv > 9e18 || fv != (double)(int64_t)fv))
 		cb->all_int = 0;
 	cb->label = fv;
 	for (;;) {

@@ -1301,3 +1301,28 @@ out:
 	free(dl);
 	return rc;
 }
+
+void
+pml_chain_unread(const struct pml_chain *c, unsigned char *unread)
+{
+	size_t n = c->input.n_col, i, j, n_live = n;
+	int *origin = pml_xcalloc(n + 1, sizeof(*origin)), *next;
+
+	for (j = 0; j < n; j++)
+		origin[j] = (int)j;
+	for (i = 0; i < c->n_step; i++) {
+		const struct step *s = &c->step[i];
+		if (s->op != OP_SELECT && s->op != OP_DROP)
+			break;
+		next = pml_xcalloc(s->out.n_col + 1, sizeof(*next));
+		for (j = 0; j < s->out.n_col; j++)
+			next[j] = origin[s->src[j]];
+		free(origin);
+		origin = next;
+		n_live = s->out.n_col;
+	}
+	memset(unread, 1, n);
+	for (j = 0; j < n_live; j++)
+		unread[origin[j]] = 0;
+	free(origin);
+}

@@ -45,6 +45,15 @@ all: $(OUT)/report.txt $(OUT)/served.txt
 $(OUT)/.dir:
 	@mkdir -p $(OUT) && touch $@
 
+# Option stamps: a stage reruns when its options change, not only its inputs.
+define stamp
+	@echo '$(1)' > $@.new; cmp -s $@.new $@ || mv $@.new $@; rm -f $@.new
+endef
+$(OUT)/split.opts: FORCE | $(OUT)/.dir
+	$(call stamp,$(VAL_RATIO) $(SEED))
+$(OUT)/train.opts: FORCE | $(OUT)/.dir
+	$(call stamp,$(TRAIN_ARGS))
+
 # 数据收集 collect: the official training and test sets
 $(OUT)/train-all.raw: $(DATA)/train-images-idx3-ubyte.gz $(DATA)/train-labels-idx1-ubyte.gz | $(OUT)/.dir
 	$(P)pml-collect -q --idx $^ --classes fashion-mnist -o $@
@@ -52,9 +61,9 @@ $(OUT)/test.raw: $(DATA)/t10k-images-idx3-ubyte.gz $(DATA)/t10k-labels-idx1-ubyt
 	$(P)pml-collect -q --idx $^ --classes fashion-mnist -o $@
 
 # 数据分割 split the raw training set: training and validation, stratified
-$(OUT)/train.raw $(OUT)/val.raw &: $(OUT)/train-all.raw
+$(OUT)/train.raw $(OUT)/val.raw &: $(OUT)/train-all.raw $(OUT)/split.opts
 	$(P)pml-split -q -v --stratify --ratios $$(awk 'BEGIN { print 1 - $(VAL_RATIO) }'),$(VAL_RATIO) \
-		--seed $(SEED) -o $(OUT)/train.raw -o $(OUT)/val.raw $<
+		--seed $(SEED) -o $(OUT)/train.raw -o $(OUT)/val.raw $(OUT)/train-all.raw
 
 # 数据清洗 clean: drop exact duplicate images of the training part
 $(OUT)/train.clean: $(OUT)/train.raw
@@ -67,7 +76,7 @@ $(OUT)/val.mp: $(OUT)/val.raw $(OUT)/train.mp
 	$(P)pml-preprocess -q --apply $(OUT)/train.mp -o $@ $<
 
 # 模型训练 train, keeping the best epoch on the validation set
-$(OUT)/model.pmm $(OUT)/learning-curve.svg &: $(OUT)/train.mp $(OUT)/val.mp
+$(OUT)/model.pmm $(OUT)/learning-curve.svg &: $(OUT)/train.mp $(OUT)/val.mp $(OUT)/train.opts
 	$(P)pml-train $(TRAIN_ARGS) --val $(OUT)/val.mp --plot $(OUT)/learning-curve.svg \
 		--log $(OUT)/train.log -o $(OUT)/model.pmm $(OUT)/train.mp
 
@@ -87,5 +96,6 @@ $(OUT)/served.txt: $(OUT)/model.pmm $(OUT)/test.raw
 clean:
 	rm -rf $(OUT)
 
-.PHONY: all clean
+.PHONY: all clean FORCE
+FORCE:
 .DELETE_ON_ERROR:

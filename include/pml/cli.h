@@ -39,7 +39,10 @@ uint64_t pml_opt_u64(const char *opt, const char *s);
 int pml_parse_long(const char *s, long *out);
 int pml_parse_double(const char *s, double *out);
 
-/* The command line as one string, for provenance and model metadata. */
+/*
+ * The command line as one string, for provenance and model metadata, and
+ * the arguments in the order they were typed (getopt does not reorder them).
+ */
 const char *pml_cli_cmdline(void);
 int pml_cli_argc(void);
 char **pml_cli_argv(void);

@@ -42,6 +42,11 @@
  * file, line and column and suggesting --type COL=str. Numbers are parsed
  * without the locale. Strings must be valid UTF-8 without NUL bytes; a
  * field longer than max_field bytes is an error.
+ *
+ * After the inference rows of a regular file (not a pipe, whose reads
+ * could block a stop after an error), a second thread reads and splits the rest
+ * into batches of rows (4 batches of about 256 KiB at most) while the
+ * caller's thread converts them; errors still come in input order.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -67,6 +72,7 @@ struct pml_csv_opts {
 	const char *na;         /* comma-separated missing spellings; "" is one empty spelling */
 	size_t n_type;
 	const struct pml_csv_type *type;
+	int no_thread;          /* parse in the caller's thread (default: a reader thread) */
 };
 
 void pml_csv_opts_init(struct pml_csv_opts *o);

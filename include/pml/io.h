@@ -26,14 +26,23 @@
 struct pml_in {
 	const char *name;   /* for messages: the path, or "stdin" */
 	int fd;
-	void *gz;           /* gzFile */
 	int eof;
 	uint64_t offset;    /* bytes delivered so far (uncompressed) */
+	/* private */
+	int gzip;           /* input starts with the gzip magic */
+	void *zs;           /* z_stream while inflating */
+	unsigned char *raw; /* bytes read but not yet delivered or inflated */
+	size_t raw_pos, raw_len;
+	int raw_eof;
 };
 
 /* Open path ("-" or NULL: stdin). Returns 0, or -1 with a message. */
 int pml_in_open(struct pml_in *in, const char *path);
-/* Read up to n bytes; returns bytes read, 0 at end, -1 with a message. */
+/*
+ * Read up to n bytes; returns bytes read, 0 at end, -1 with a message.
+ * Plain input is read with one read(2) call at a time, so a pipe's bytes
+ * are seen as soon as they arrive.
+ */
 ssize_t pml_in_read(struct pml_in *in, void *buf, size_t n);
 /* Read exactly n bytes: 1 ok, 0 clean end before any byte, -1 error or short. */
 int pml_in_read_exact(struct pml_in *in, void *buf, size_t n);

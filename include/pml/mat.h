@@ -24,6 +24,17 @@ void pml_mat_gemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k, fl
 		      const float *a, size_t lda, const float *b, size_t ldb, float beta,
 		      float *c, size_t ldc);
 
+/*
+ * y[i][j] = dot(x[i], w[j]) + b[j]: a dense layer's forward pass, x is
+ * m x k, w is n x k (both row-major, packed), y is m x n. Unlike sgemm, a
+ * row's result does not depend on m or on the other rows (a fixed
+ * summation order per row), so a record gets the same bits alone or in any
+ * batch: pml-eval and pml-serve-stdin agree to the last digit whatever
+ * batches they form. Used for inference; training keeps sgemm.
+ */
+void pml_mat_dense_rows(const float *x, size_t m, size_t k, const float *w, size_t n,
+			const float *b, float *y);
+
 /* c[i][j] += bias[j] for each of m rows of n columns (ldc == n). */
 void pml_mat_add_row(float *c, size_t m, size_t n, const float *bias);
 /* out[j] = beta * out[j] + sum over the m rows of a[i][j] (lda == n). */

@@ -53,6 +53,11 @@ void pml_mp_pack_object(struct pml_buf *b, const msgpack_object *o);
 /* Append the object as JSON text (bins as base64-free "<bin N bytes>"). */
 void pml_mp_to_json(struct pml_buf *b, const msgpack_object *o);
 
+/* "nil", "bool", "int", "float", "str", "bin", "array", "map", "ext". */
+const char *pml_mp_kind_name(const msgpack_object *o);
+/* 1 if the n bytes at p are a sync marker: an ext object of type 127. */
+int pml_mp_is_sync_marker(const void *p, size_t n);
+
 /* CRC-32C of bytes (for the model file's checksum). */
 uint32_t pml_crc32c(uint32_t crc, const void *p, size_t n);
 

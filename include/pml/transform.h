@@ -49,6 +49,12 @@ int pml_chain_apply(struct pml_chain *c, const struct pml_value *in, const struc
 /* The reason for the last -1 of pml_chain_apply(). */
 const char *pml_chain_error(const struct pml_chain *c);
 void pml_chain_free(struct pml_chain *c);
+/*
+ * unread[k] = 1 for each input column k that the chain removes (by leading
+ * select/drop steps) before any step looks at a value: a live record may
+ * leave it out. unread has one byte per input column.
+ */
+void pml_chain_unread(const struct pml_chain *c, unsigned char *unread);
 
 /*
  * Per-step information and counts since pml_chain_new(): values changed

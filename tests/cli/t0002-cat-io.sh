@@ -37,6 +37,23 @@ expect_err "different schemas refused" 1 "schema differs from the first input's"
 expect_err "not a stream" 1 "not a pml stream" pml-cat "$T/d.csv"
 expect_err "bad --head" 2 "'--head': 'x' is not an integer" pml-cat --head x "$T/d.mp"
 
+# gzip input, detected by its magic bytes
+gzip -c "$T/d.mp" > "$T/d.mp.gz"
+expect_out "gzip stream" 3 pml-cat --count "$T/d.mp.gz"
+expect_out "gzip on stdin" 3 sh -c "pml-cat --count < '$T/d.mp.gz'"
+cat "$T/d.mp.gz" "$T/d.mp.gz" > "$T/two.gz"
+expect_out "two gzip members" 6 pml-cat --count "$T/two.gz"
+head -c 40 "$T/d.mp.gz" > "$T/cut.gz"
+expect_err "truncated gzip" 1 "truncated gzip data" pml-cat --count "$T/cut.gz"
+{ cat "$T/d.mp.gz"; echo junk; } > "$T/junk.gz"
+expect_err "garbage after gzip" 1 "trailing garbage after gzip data" pml-cat --count "$T/junk.gz"
+# a pipe's records are seen before the writer closes it
+mkfifo "$T/fifo"
+( cat "$T/d.mp"; sleep 3 ) > "$T/fifo" &
+expect_out "records pass a pipe at once" '{"id":1,"x":0.5,"name":"a, b","ok":true}' \
+	timeout 2 pml-cat --head 1 "$T/fifo"
+wait
+
 # output files
 expect "-o writes a file" 0 pml-cat -o "$T/out.jsonl" "$T/d.mp"
 check "file has 3 lines" test "$(wc -l < "$T/out.jsonl")" = 3

@@ -176,6 +176,18 @@ expect_out "stdin with --csv" '{"a":1,"b":2.5,"c":"x"}
 {"a":2,"b":3,"c":"y"}' sh -c "pml-collect --csv < '$T/basic.csv' | pml-cat"
 expect_err "stdin without a format" 2 "cannot tell the format" sh -c "pml-collect < '$T/basic.csv'"
 
+# errors found by the reader thread, after the inference rows
+{ echo a,b; seq 1 5000 | sed 's/$/,x/'; echo '1,x"y'; } > "$T/lateq.csv"
+expect_err "late stray quote" 1 "lateq.csv: line 5002: bad quoting" pml-collect --infer-rows 1 "$T/lateq.csv"
+{ echo a,b; seq 1 5000 | sed 's/$/,x/'; echo '1'; } > "$T/lates.csv"
+expect_err "late short row" 1 "lates.csv: line 5002: 1 field, expected 2" pml-collect --infer-rows 1 "$T/lates.csv"
+{ echo a,b; seq 1 5000 | sed 's/$/,x/'; printf '1,\000\n'; } > "$T/latenul.csv"
+expect_err "late NUL" 1 "latenul.csv: line 5002, column 'b': NUL byte in field" pml-collect --infer-rows 1 "$T/latenul.csv"
+{ echo a,b; seq 1 5000 | sed 's/$/,x/'; echo '1,x'; echo '2'; echo '3,y'; } > "$T/lateskip.csv"
+expect_err "late --skip-bad-rows counts" 0 "5002 records, 5004 lines, 1 bad rows skipped" \
+	pml-collect -v --skip-bad-rows --infer-rows 1 "$T/lateskip.csv"
+expect_out "late rows all there" "5002" sh -c "pml-collect --skip-bad-rows --infer-rows 1 '$T/lateskip.csv' | pml-cat --count"
+
 # LC_ALL must not change anything
 pml-collect "$T/basic.csv" > "$T/c.mp"
 LC_ALL=de_DE.UTF-8 pml-collect "$T/basic.csv" > "$T/de.mp" 2>/dev/null

@@ -311,6 +311,71 @@ test_read(void)
 	unlink(path);
 }
 
+/* The reader thread gives the same records and errors, in order, as reading inline. */
+static void
+test_thread(void)
+{
+	struct pml_csv_opts o;
+	struct pml_buf d = PML_BUF_INIT, a = PML_BUF_INIT, b = PML_BUF_INIT;
+	long na, nb;
+	int k;
+
+	pml_csv_opts_init(&o);
+	o.infer_rows = 5;
+	pml_buf_addstr(&d, "id,x,s\n");
+	for (k = 0; k < 60000; k++)
+		pml_buf_addf(&d, "%d,%d.%d,\"s%d\nline\"\r\n%s", k, k, k % 7, k, k % 1000 ? "" : "\n");
+	o.no_thread = 1;
+	na = slurp(d.buf, d.len, &o, &a);
+	o.no_thread = 0;
+	nb = slurp(d.buf, d.len, &o, &b);
+	T_OK(na == 60000 && nb == 60000 && a.len == b.len && !memcmp(a.buf, b.buf, a.len),
+	     "threaded read equals inline read over many batches (%ld, %ld)", na, nb);
+
+	pml_err_capture(1);
+	pml_buf_addstr(&d, "1,2,x\"y\n");
+	nb = slurp(d.buf, d.len, &o, &b);
+	T_OK(nb < 0 && ERR_HAS("line 120062: bad quoting"), "late quote error from the thread: %s",
+	     pml_err_last());
+	pml_buf_reset(&d);
+	pml_buf_addstr(&d, "id,x\n");
+	for (k = 0; k < 50000; k++)
+		pml_buf_addf(&d, "%d,%s\n", k, k == 30000 ? "oops" : "1");
+	pml_buf_addstr(&d, "1\n");
+	nb = slurp(d.buf, d.len, &o, &b);
+	T_OK(nb < 0 && ERR_HAS("line 30002, column 'x': 'oops'"), "an earlier conversion error comes first: %s",
+	     pml_err_last());
+	o.skip_bad_rows = 1;
+	{
+		struct pml_csv *c;
+		const struct pml_value *v;
+		long n = 0;
+		put(d.buf, d.len);
+		c = pml_csv_open(path, &o);
+		while (c && pml_csv_next(c, &v) > 0)
+			n++;
+		T_OK(c && n == 30000, "rows before the error are delivered (%ld)", n);
+		pml_csv_free(c);
+		pml_buf_reset(&d);
+		pml_buf_addstr(&d, "id,x\n");
+		for (k = 0; k < 50000; k++)
+			pml_buf_addf(&d, "%d,1%s\n", k, k % 10000 ? "" : ",2");
+		put(d.buf, d.len);
+		c = pml_csv_open(path, &o);
+		n = 0;
+		while (c && pml_csv_next(c, &v) > 0)
+			n++;
+		T_OK(c && n == 49995 && pml_csv_skipped(c) == 5 && pml_csv_lines(c) == 50001,
+		     "skipped rows and lines counted through the thread");
+		pml_csv_free(c);
+	}
+	pml_err_capture(0);
+	pml_buf_release(&a);
+	pml_buf_release(&b);
+	pml_buf_release(&d);
+	unlink(path);
+}
+
 static void
 test_line(void)
 {
@@ -343,6 +408,7 @@ main(void)
 	test_numbers();
 	test_utf8();
 	test_read();
+	test_thread();
 	test_line();
 	return t_done();
 }
