@@ -11,9 +11,10 @@ fi
 V="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99"
 printf '{"x":1,"y":"a"}\n{"x":2.5,"y":"b"}\n' > j.jsonl
 printf '1 1:0.5 3:2\n0 2:1\n' > s.svm
+VIN=/dev/null    # stdin of the runs
 vg() { # NAME WANT-STATUS CMD...
 	_nm=$1 _want=$2; shift 2
-	rc=0; $V "$@" > out 2> err || rc=$?
+	rc=0; $V "$@" < "$VIN" > out 2> err || rc=$?
 	if [ $rc = "$_want" ]; then ok "valgrind: $_nm"
 	else not_ok "valgrind: $_nm" "exit $rc, want $_want" "$(grep -m5 '==' err)"; fi
 }
@@ -30,6 +31,9 @@ vg "split stratified folds" 0 pml-split --stratify --folds 3 --fold 1 -o s1 -o s
 vg "train with --val" 0 pml-train -q --epochs 2 --hidden 4 --val te.mp -o m2.pml tr.mp
 vg "eval -p --plot" 0 pml-eval -m m.pml -p p.jsonl --plot x.svg te.mp
 vg "eval raw records" 0 pml-eval -m m.pml a.mp
+if [ -x "$PML_TOP/bin/pml-serve-stdin" ]; then
+	VIN=a.mp; vg "serve-stdin" 0 pml-serve-stdin m.pml; VIN=/dev/null
+fi
 vg "error: missing input" 1 pml-clean nope.mp
 head -c 300 p.mp > cut.mp
 vg "error: truncated stream" 1 pml-preprocess cut.mp

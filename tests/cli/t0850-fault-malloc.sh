@@ -23,13 +23,13 @@ check "the shim counts allocations" test "$(cat "$T/n" 2>/dev/null || echo 0)" -
 
 sweep() { # NAME CMD...: the sweep for one tool
 	_nm=$1; shift
-	"$@" > ref 2>/dev/null || { not_ok "$_nm: reference run failed"; return; }
-	LD_PRELOAD=$shim FAILMALLOC_COUNT=$T/n "$@" > /dev/null 2>&1
+	"$@" < "$IN" > ref 2>/dev/null || { not_ok "$_nm: reference run failed"; return; }
+	LD_PRELOAD=$shim FAILMALLOC_COUNT=$T/n "$@" < "$IN" > /dev/null 2>&1
 	_total=$(cat "$T/n")
 	_bad=0 _oom=0 _i=1
 	while [ "$_i" -le "$_total" ]; do
 		_rc=0
-		LD_PRELOAD=$shim FAILMALLOC_N=$_i timeout 20 "$@" > o 2> e || _rc=$?
+		LD_PRELOAD=$shim FAILMALLOC_N=$_i timeout 20 "$@" < "$IN" > o 2> e || _rc=$?
 		if [ $_rc = 0 ] && cmp -s o ref; then :
 		elif [ $_rc = 1 ] && grep -q "out of memory" e && [ "$(wc -l < e)" = 1 ]; then _oom=$((_oom + 1))
 		else
@@ -40,6 +40,7 @@ sweep() { # NAME CMD...: the sweep for one tool
 	done
 	check "$_nm: $_total allocations, every ${step}th failed: clean ($_oom out of memory)" test $_bad = 0
 }
+IN=/dev/null    # stdin of the runs
 sweep "cat" pml-cat --csv a.mp
 sweep "cat model" pml-cat m.pml
 sweep "clean" pml-clean --fill x=mean --dedup --outliers iqr a.mp
@@ -51,6 +52,9 @@ sweep "split --stratify" pml-split --stratify -o - -o s2 p.mp
 sweep "train" pml-train -q --epochs 1 --hidden 4 -o - tr.mp
 sweep "eval" pml-eval -m m.pml -p p.jsonl te.mp
 sweep "eval raw" pml-eval -j -m m.pml a.mp
+if [ -x "$PML_TOP/bin/pml-serve-stdin" ]; then
+	IN=a.mp; sweep "serve-stdin" pml-serve-stdin m.pml; IN=/dev/null
+fi
 # pml-collect's CSV reader reports a failed allocation inside libcsv as "bad
 # quoting" (lib/csv.c), the JSON reader as a parse error (lib/jsonl.c), the
 # IDX reader adds "not an IDX file" (lib/idx.c): not ours to edit yet, so only
