@@ -55,11 +55,12 @@ cat_model(const char *path, const char *output)
 		return -1;
 	pml_err_capture(1);
 	rc = pml_in_open(&in, path);
+	n = rc < 0 ? -1 : pml_in_read(&in, head, sizeof(head));
+	if (rc == 0)
+		pml_in_close(&in);
 	pml_err_capture(0);
 	if (rc < 0)
 		return -1;
-	n = pml_in_read(&in, head, sizeof(head));
-	pml_in_close(&in);
 	if (n <= 0 || !pml_model_sniff(head, (size_t)n))
 		return -1;
 	pml_model_init(&m);
@@ -200,7 +201,7 @@ main(int argc, char **argv)
 		case 'j': mode = M_JSON; break;
 		case 'M': max_message = (size_t)pml_opt_long("--max-message", optarg, 1024, 1L << 34); break;
 		case 'n': head = pml_opt_long("--head", optarg, 0, 1L << 62); break;
-		case 'o': output = optarg; break;
+		case 'o': if (output) pml_usage_error("-o given twice"); output = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'R': mode = M_TRAILER; break;
 		case 's': mode = M_SCHEMA; break;

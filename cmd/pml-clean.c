@@ -111,11 +111,11 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hqvVo:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': pml_cli_help(usage);
-		case 'o': st.output = optarg; break;
+		case 'o': if (st.output) pml_usage_error("-o given twice"); st.output = optarg; break;
 		case 'q': st.quiet = 1; break;
 		case 'v': st.verbose = 1; break;
 		case 'V': pml_cli_version();
-		case O_APPLY: st.apply = optarg; break;
+		case O_APPLY: if (st.apply) pml_usage_error("--apply given twice"); st.apply = optarg; break;
 		case O_CAST: push(&o.cast, &o.n_cast, optarg, 0); fitting = 1; break;
 		case O_DEDUP:
 			st.dedup = 1;

@@ -175,18 +175,18 @@ main(int argc, char **argv)
 	pml_cli_init(argc, argv);
 	while ((c = getopt_long(argc, argv, "b:hjk:m:o:p:qV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'b': base_path = optarg; break;
+		case 'b': if (base_path) pml_usage_error("-b given twice"); base_path = optarg; break;
 		case 'B': batch = (size_t)pml_opt_long("--batch", optarg, 1, 65536); break;
 		case 'D': rc = pml_gates_parse(&gates, PML_GATE_MAX_DROP, optarg); break;
 		case 'h': pml_cli_help(usage);
 		case 'j': json = 1; break;
 		case 'k': top_k = (size_t)pml_opt_long("--top-k", optarg, 1, 1L << 20); break;
 		case 'M': max_message = (size_t)pml_opt_long("--max-message", optarg, 1024, 1L << 34); break;
-		case 'm': model_path = optarg; break;
+		case 'm': if (model_path) pml_usage_error("-m given twice"); model_path = optarg; break;
 		case 'N': rc = pml_gates_parse(&gates, PML_GATE_MIN, optarg); break;
-		case 'o': output = optarg; break;
+		case 'o': if (output) pml_usage_error("-o given twice"); output = optarg; break;
 		case 'P': plot = optarg; break;
-		case 'p': pred_path = optarg; break;
+		case 'p': if (pred_path) pml_usage_error("-p given twice"); pred_path = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'V': pml_cli_version();
 		case 'X': rc = pml_gates_parse(&gates, PML_GATE_MAX, optarg); break;
@@ -259,8 +259,11 @@ main(int argc, char **argv)
 			pml_out_abort(r.preds);
 		goto done;
 	}
-	if (r.preds && pml_out_close(r.preds) < 0)
+	/* the predictions are committed only once the report is out */
+	if (r.preds && pml_out_flush(r.preds) < 0) {
+		pml_out_close(r.preds);
 		goto done;
+	}
 
 	for (e = 0; e < r.n_ev; e++)
 		pml_metrics_finish(&r.ev[e].m);
@@ -287,6 +290,8 @@ main(int argc, char **argv)
 	pml_out_write(&out, r.line.buf, r.line.len);
 	if (pml_out_close(&out) < 0)
 		goto done;
+	if (r.preds && pml_out_close(r.preds) < 0)
+		goto done;
 	if (failed) {
 		char *line, *save = NULL;
 		for (line = strtok_r(b.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
@@ -294,6 +299,8 @@ main(int argc, char **argv)
 	}
 	status = failed ? PML_EXIT_GATE : PML_EXIT_OK;
 done:
+	if (r.preds)
+		pml_out_abort(r.preds);
 	for (e = 0; e < 2; e++) {
 		if (r.ev[e].pred)
 			pml_predictor_free(r.ev[e].pred);

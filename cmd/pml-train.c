@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pml/alloc.h"
 #include "pml/cli.h"
 #include "pml/err.h"
 #include "pml/mat.h"
@@ -108,7 +109,7 @@ struct log_ctx {
 static size_t
 parse_list(const char *opt, const char *s, size_t *sizes, enum pml_act *acts)
 {
-	char *copy = strdup(s ? s : ""), *tok, *save = NULL;
+	char *copy = pml_xstrdup(s ? s : ""), *tok, *save = NULL;
 	size_t n = 0;
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -200,7 +201,7 @@ main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hqVo:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': pml_cli_help(usage);
-		case 'o': o.output = optarg; break;
+		case 'o': if (o.output) pml_usage_error("-o given twice"); o.output = optarg; break;
 		case 'q': o.quiet = 1; break;
 		case 'V': pml_cli_version();
 		case O_ACT: o.n_act = parse_list("--activation", optarg, NULL, o.act); break;

@@ -26,6 +26,9 @@ pml_cli_init(int argc, char **argv)
 
 	pml_set_progname(argc > 0 ? argv[0] : NULL);
 	signal(SIGPIPE, SIG_DFL);
+	/* over `ulimit -f`, write() fails with EFBIG and is reported; the
+	 * default action would kill us silently, leaving temporary files */
+	signal(SIGXFSZ, SIG_IGN);
 	setlocale(LC_ALL, "C");
 	/* A copy: getopt_long permutes argv, provenance wants the order typed. */
 	saved_argc = argc;

@@ -41,19 +41,53 @@ tmp_signal(int sig)
 	raise(sig);
 }
 
+static const int tmp_sigs[] = { SIGINT, SIGHUP, SIGTERM, SIGQUIT };
+
+/* Install the cleanup handlers, except for signals ignored on entry (nohup,
+ * a background job's SIGINT): those stay ignored. */
+static void
+tmp_install(void)
+{
+	struct sigaction sa, old;
+	size_t i;
+
+	if (tmp_installed)
+		return;
+	tmp_installed = 1;
+	atexit(tmp_cleanup);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tmp_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(tmp_sigs) / sizeof(tmp_sigs[0]); i++)
+		sigaddset(&sa.sa_mask, tmp_sigs[i]);
+	for (i = 0; i < sizeof(tmp_sigs) / sizeof(tmp_sigs[0]); i++)
+		if (sigaction(tmp_sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(tmp_sigs[i], &sa, NULL);
+}
+
+/* Block the cleanup signals (block = 1) or restore the mask in *old. */
+static void
+tmp_block(int block, sigset_t *old)
+{
+	sigset_t set;
+	size_t i;
+
+	if (!block) {
+		pthread_sigmask(SIG_SETMASK, old, NULL);
+		return;
+	}
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(tmp_sigs) / sizeof(tmp_sigs[0]); i++)
+		sigaddset(&set, tmp_sigs[i]);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
 void
 pml_tmp_register(const char *path)
 {
 	int i;
 
-	if (!tmp_installed) {
-		tmp_installed = 1;
-		atexit(tmp_cleanup);
-		signal(SIGINT, tmp_signal);
-		signal(SIGHUP, tmp_signal);
-		signal(SIGTERM, tmp_signal);
-		signal(SIGQUIT, tmp_signal);
-	}
+	tmp_install();
 	for (i = 0; i < MAX_TMP; i++)
 		if (!tmp_paths[i]) {
 			tmp_paths[i] = pml_xstrdup(path);
@@ -297,6 +331,7 @@ pml_out_open(struct pml_out *o, const char *path)
 	const char *slash, *base;
 	char *real = NULL;
 	struct stat st;
+	sigset_t sigs;
 	mode_t mask;
 	int fd;
 
@@ -340,7 +375,14 @@ pml_out_open(struct pml_out *o, const char *path)
 	if (slash)
 		pml_buf_add(&tmp, path, (size_t)(base - path));
 	pml_buf_addf(&tmp, ".%s.XXXXXX", base);
+	/* a signal between mkstemp() and pml_tmp_register() would leave the
+	 * file behind: hold the signals until it is registered */
+	tmp_install();
+	tmp_block(1, &sigs);
 	fd = mkstemp(tmp.buf);
+	if (fd >= 0)
+		pml_tmp_register(tmp.buf);
+	tmp_block(0, &sigs);
 	if (fd < 0) {
 		pml_error_errno("cannot create '%s'", path);
 		pml_buf_release(&tmp);
@@ -349,7 +391,6 @@ pml_out_open(struct pml_out *o, const char *path)
 		free(real);
 		return -1;
 	}
-	pml_tmp_register(tmp.buf);
 	mask = umask(0);
 	umask(mask);
 	(void)fchmod(fd, 0666 & ~mask);

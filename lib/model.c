@@ -517,7 +517,8 @@ pml_model_load(struct pml_model *m, const char *path)
 		return pml_error("%s: corrupt model file: checksum mismatch (%08x, expected %08x)", path,
 				 crc, want);
 	}
-	msgpack_zone_init(&zone, 4096);
+	if (!msgpack_zone_init(&zone, 4096))
+		pml_die("out of memory");
 	if (pml_mp_decode(p, len, &zone, &obj) < 0 || obj.type != MSGPACK_OBJECT_MAP) {
 		pml_error("%s: corrupt model file: undecodable", path);
 	} else if (load_model(m, pml_mp_get(&obj, "model"), path) == 0) {
@@ -546,7 +547,8 @@ pml_model_meta_json(const struct pml_model *m, struct pml_buf *out)
 	msgpack_pack_uint32(&pk, PML_MODEL_VERSION);
 	pml_mp_pack_cstr(&pk, "model");
 	pack_model(&b, m, 0);
-	msgpack_zone_init(&zone, 4096);
+	if (!msgpack_zone_init(&zone, 4096))
+		pml_die("out of memory");
 	if (pml_mp_decode(b.buf, b.len, &zone, &obj) == 0)
 		pml_mp_to_json(out, &obj);
 	else

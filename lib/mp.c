@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pml/alloc.h"
+#include "pml/err.h"
 #include "pml/mp.h"
 
 static uint64_t
@@ -144,6 +145,9 @@ pml_mp_decode(const void *buf, size_t len, msgpack_zone *zone, msgpack_object *o
 	r = msgpack_unpack(buf, len, &off, zone, obj);
 	if (r == MSGPACK_UNPACK_SUCCESS || r == MSGPACK_UNPACK_EXTRA_BYTES)
 		return 0;
+	/* pml_mp_frame() capped the depth below msgpack's 32, so this is malloc */
+	if (r == MSGPACK_UNPACK_NOMEM_ERROR)
+		pml_die("out of memory");
 	return -1;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pml/err.h"
 #include "pml/mp.h"
 #include "pml/render.h"
 
@@ -191,7 +192,8 @@ pml_render_header_json(struct pml_buf *b, const struct pml_header *h)
 	msgpack_object o;
 
 	pml_header_encode(h, &raw);
-	msgpack_zone_init(&zone, 4096);
+	if (!msgpack_zone_init(&zone, 4096))
+		pml_die("out of memory");
 	if (pml_mp_decode(raw.buf, raw.len, &zone, &o) == 0)
 		pml_mp_to_json(b, &o);
 	msgpack_zone_destroy(&zone);

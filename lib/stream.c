@@ -798,7 +798,8 @@ pml_reader_open(int n_path, char *const *paths, size_t max_message)
 	r->paths = paths;
 	r->cur = -1;
 	r->max_message = max_message ? max_message : PML_DEFAULT_MAX_MESSAGE;
-	msgpack_zone_init(&r->zone, 4096);
+	if (!msgpack_zone_init(&r->zone, 4096))
+		pml_die("out of memory");
 	pml_buf_init(&r->stats, 0);
 	if (open_next(r) <= 0)
 		goto fail;

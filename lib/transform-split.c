@@ -55,9 +55,19 @@ outs_close(struct outs *o, int ok)
 			rc = -1;
 		pml_writer_free(o->w[i]);
 	}
+	/* write out every output before renaming any into place, so that a
+	 * failed write leaves none of them committed */
+	for (i = 0; rc == 0 && i < o->n; i++)
+		if (pml_out_flush(&o->out[i]) < 0) {
+			pml_out_close(&o->out[i]);
+			o->open[i] = 0;
+			rc = -1;
+		}
 	for (i = 0; i < o->n; i++) {
 		if (rc == 0 && pml_out_close(&o->out[i]) < 0)
 			rc = -1;
+		else if (rc < 0 && o->open[i] && o->out[i].err)
+			pml_out_close(&o->out[i]);    /* a failed write: say which */
 		else if (rc < 0 && o->open[i])
 			pml_out_abort(&o->out[i]);
 	}

@@ -852,8 +852,14 @@ pml_stage_run(const struct pml_stage *st)
 	rc = finish_output(&u, &out, w, all);
 	goto out;
 abort:
-	pml_out_abort(&out);
-	if (u.dw)
+	/* a failed write is reported by pml_out_close(), which also cleans up */
+	if (out.err)
+		pml_out_close(&out);
+	else
+		pml_out_abort(&out);
+	if (u.dw && u.dout.err)
+		pml_out_close(&u.dout);
+	else if (u.dw)
 		pml_out_abort(&u.dout);
 out:
 	if (rc < 0 && u.dw && !w)

@@ -773,7 +773,8 @@ pml_chain_new(const struct pml_rawlist *steps, const struct pml_schema *input, e
 	if (!steps || !steps->n)
 		return c;
 	c->step = pml_xcalloc(steps->n, sizeof(*c->step));
-	msgpack_zone_init(&zone, 4096);
+	if (!msgpack_zone_init(&zone, 4096))
+		pml_die("out of memory");
 	for (i = 0; i < steps->n; i++) {
 		const struct pml_schema *in = i ? &c->step[i - 1].out : &c->input;
 		msgpack_object obj;
