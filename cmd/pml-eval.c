@@ -271,6 +271,11 @@ main(int argc, char **argv)
 	failed = pml_gates_eval(&gates, &r.ev[0].m, base_path ? &r.ev[1].m : NULL, &b);
 	if (failed < 0)
 		goto done;
+	if (gates.n && r.ev[0].m.n == 0) {
+		/* nothing was measured: no gate can pass */
+		pml_buf_addstr(&b, "no records to evaluate\n");
+		failed = 1;
+	}
 	if (plot) {
 		struct pml_buf svg = PML_BUF_INIT;
 		pml_plot_confusion(&svg, model_path, model.n_class, (const char *const *)model.classes,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pml/alloc.h"
 #include "pml/cli.h"
@@ -182,6 +183,7 @@ main(int argc, char **argv)
 	struct pml_net *net;
 	enum pml_loss loss;
 	size_t i;
+	struct stat st;
 	int c, rc;
 
 	pml_cli_init(argc, argv);
@@ -253,6 +255,8 @@ main(int argc, char **argv)
 	}
 	if (!o.output)
 		pml_usage_error("no output: give -o MODEL");
+	if (stat(o.output, &st) == 0 && S_ISDIR(st.st_mode))
+		pml_usage_error("-o %s: is a directory; give a model file name", o.output);
 	if (o.n_act != 1 && o.n_act != o.n_hidden)
 		pml_usage_error("--activation: %zu given for %zu hidden layers", o.n_act, o.n_hidden);
 	if (o.t.patience && !o.val)

@@ -1,4 +1,5 @@
 /* cli.c: what every tool's main() does the same way. */
+#include <ctype.h>
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -115,7 +116,7 @@ pml_parse_long(const char *s, long *out)
 	char *end;
 	long v;
 
-	if (!s || !*s)
+	if (!s || !*s || isspace((unsigned char)*s))
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);
@@ -177,7 +178,7 @@ pml_opt_u64(const char *opt, const char *s)
 	unsigned long long v;
 
 	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+')
+	if (!s || !*s || *s == '-' || *s == '+' || isspace((unsigned char)*s))
 		pml_usage_error("option '%s': '%s' is not a non-negative integer", opt, s ? s : "");
 	v = strtoull(s, &end, 10);
 	if (errno || *end)

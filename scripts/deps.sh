@@ -5,7 +5,7 @@ BUILD_PKGS="build-essential pkg-config libopenblas-dev libcsv-dev libmsgpack-dev
 DATA_PKGS="dataset-fashion-mnist"
 # What the tests use beyond the build: socat (serving over loopback),
 # chromium (rendering the SVG pictures), strace (fault injection).
-TEST_PKGS="socat chromium strace python3"
+TEST_PKGS="socat chromium strace valgrind python3"
 
 have_build() {
 	command -v cc >/dev/null 2>&1 || return 1

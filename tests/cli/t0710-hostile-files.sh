@@ -59,7 +59,7 @@ expect_err "cat -o file/x" 1 "cannot create '$T/file/x': Not a directory" pml-ca
 expect_err "clean --dropped in a missing folder" 1 "cannot create" pml-clean --dedup --dropped "$T/no/d" "$T/a.mp"
 expect_err "train --log in a missing folder" 1 "no/l" pml-train -q --epochs 1 --log "$T/no/l" -o "$T/ml" "$T/tr.mp"
 expect_err "train --plot in a missing folder" 1 "no/p.svg" pml-train -q --epochs 1 --plot "$T/no/p.svg" -o "$T/ml" "$T/tr.mp"
-expect_err "train -o a folder" 1 "Is a directory" pml-train -q --epochs 1 -o "$T" "$T/tr.mp"
+expect_err "train -o a folder (refused before training)" 2 "is a directory" pml-train -q --epochs 1 -o "$T" "$T/tr.mp"
 expect_err "clean -o a folder" 1 "Is a directory" pml-clean -o "$T" "$T/a.mp"
 check "the file stays a file" test -f "$T/file" -a ! -s "$T/file"
 done_testing
