@@ -541,6 +541,11 @@ fill(struct pml_csv *c)
 static int
 quote_error(struct pml_csv *c, uint64_t line)
 {
+	/* libcsv fails the same way when its buffer cannot grow */
+	if (csv_error(&c->p) == CSV_ENOMEM)
+		return rerr(c, "%s: line %llu: out of memory", c->path, (unsigned long long)line);
+	if (csv_error(&c->p) == CSV_ETOOBIG)
+		return rerr(c, "%s: line %llu: field too big", c->path, (unsigned long long)line);
 	return rerr(c, "%s: line %llu: bad quoting (a quote inside an unquoted field, "
 			 "text after a closing quote, or an unterminated quote)",
 			 c->path, (unsigned long long)line);

@@ -336,7 +336,11 @@ load(const char *p, size_t n, char *why, size_t why_len)
 	json_t *v = json_loadb(p, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
 
 	if (!v) {
-		snprintf(why, why_len, "column %d: %s", e.column, e.text);
+		/* Jansson leaves no position or text when it runs out of memory */
+		if (e.column < 0 || !e.text[0])
+			snprintf(why, why_len, "%s", e.text[0] ? e.text : "out of memory");
+		else
+			snprintf(why, why_len, "column %d: %s", e.column, e.text);
 		return NULL;
 	}
 	if (!json_is_object(v)) {
