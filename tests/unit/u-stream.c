@@ -340,6 +340,192 @@ test_frame(void)
 	T_EQ_INT(pml_crc32c(0, "123456789", 9), 0xe3069283, "crc32c check value");
 }
 
+/* A header whose single column map is given as raw packing steps. */
+enum hk { H_OK, H_NO_COLUMNS, H_NO_NAME, H_DUP, H_TYPE, H_ROLE, H_ELEM, H_SHAPE, H_SHAPE0,
+	  H_HUGE, H_CLASSES, H_CLASSES_INT, H_SLOTS, H_NEWER, H_NO_VERSION, H_CHAIN };
+
+static void
+pack_header(struct pml_buf *b, enum hk k)
+{
+	msgpack_packer pk;
+	int n_col = k == H_DUP ? 2 : 1, i;
+
+	pml_mp_packer_init_buf(&pk, b);
+	msgpack_pack_map(&pk, k == H_NO_VERSION ? 2 : k == H_CHAIN ? 4 : 3);
+	pml_mp_pack_cstr(&pk, "format");
+	pml_mp_pack_cstr(&pk, "pml-stream");
+	if (k != H_NO_VERSION) {
+		pml_mp_pack_cstr(&pk, "version");
+		msgpack_pack_uint32(&pk, k == H_NEWER ? 9 : 1);
+	}
+	if (k == H_CHAIN) {
+		pml_mp_pack_cstr(&pk, "chain");
+		msgpack_pack_int(&pk, 5);
+	}
+	pml_mp_pack_cstr(&pk, "columns");
+	if (k == H_NO_COLUMNS) {
+		pml_mp_pack_cstr(&pk, "none");
+		return;
+	}
+	msgpack_pack_array(&pk, n_col);
+	for (i = 0; i < n_col; i++) {
+		int vec = k == H_ELEM || k == H_SHAPE || k == H_SHAPE0 || k == H_HUGE || k == H_SLOTS;
+		msgpack_pack_map(&pk, (k == H_NO_NAME ? 1 : 2) + (vec ? 2 : 0) + (k == H_ROLE) +
+				 (k == H_CLASSES || k == H_CLASSES_INT || k == H_SLOTS));
+		if (k != H_NO_NAME) {
+			pml_mp_pack_cstr(&pk, "name");
+			pml_mp_pack_cstr(&pk, "a");
+		}
+		pml_mp_pack_cstr(&pk, "type");
+		pml_mp_pack_cstr(&pk, k == H_TYPE ? "complex" : vec ? "vec" : "int");
+		if (k == H_ROLE) {
+			pml_mp_pack_cstr(&pk, "role");
+			pml_mp_pack_cstr(&pk, "boss");
+		}
+		if (vec) {
+			pml_mp_pack_cstr(&pk, "elem");
+			pml_mp_pack_cstr(&pk, k == H_ELEM ? "f64" : "u8");
+			pml_mp_pack_cstr(&pk, "shape");
+			if (k == H_SHAPE) {
+				pml_mp_pack_cstr(&pk, "2x2");
+			} else {
+				msgpack_pack_array(&pk, 2);
+				msgpack_pack_uint32(&pk, k == H_SHAPE0 ? 0 : k == H_HUGE ? 65536 : 2);
+				msgpack_pack_uint32(&pk, k == H_HUGE ? 65536 : 2);
+			}
+		}
+		if (k == H_CLASSES || k == H_CLASSES_INT) {
+			pml_mp_pack_cstr(&pk, "classes");
+			if (k == H_CLASSES) {
+				pml_mp_pack_cstr(&pk, "x");
+			} else {
+				msgpack_pack_array(&pk, 1);
+				msgpack_pack_int(&pk, 3);
+			}
+		}
+		if (k == H_SLOTS) {
+			pml_mp_pack_cstr(&pk, "slots");
+			msgpack_pack_array(&pk, 1);
+			pml_mp_pack_cstr(&pk, "s");
+		}
+	}
+}
+
+static void
+test_headers(void)
+{
+	static const struct {
+		enum hk k;
+		const char *words;
+	} bad[] = {
+		{ H_NO_COLUMNS, "'columns' is missing or not an array" },
+		{ H_NO_NAME, "column 1 has no name" },
+		{ H_DUP, "column name 'a' appears twice" },
+		{ H_TYPE, "unknown type 'complex'" },
+		{ H_ROLE, "unknown role 'boss'" },
+		{ H_ELEM, "unknown element type 'f64'" },
+		{ H_SHAPE, "bad shape" },
+		{ H_SHAPE0, "bad shape" },
+		{ H_HUGE, "shape has more than" },
+		{ H_CLASSES, "'classes' is not an array" },
+		{ H_CLASSES_INT, "'classes' must hold strings" },
+		{ H_SLOTS, "1 slot names for 4 elements" },
+		{ H_NEWER, "version 9 is newer" },
+		{ H_NO_VERSION, "no version" },
+		{ H_CHAIN, "'chain' is not an array" },
+	};
+	struct pml_buf b = PML_BUF_INIT;
+	msgpack_packer pk;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		pml_buf_reset(&b);
+		pack_header(&b, bad[i].k);
+		expect_refused("bad header", b.buf, b.len, bad[i].words);
+	}
+	/* good header, then records of the wrong kinds */
+	pml_buf_reset(&b);
+	pack_header(&b, H_OK);
+	pml_mp_packer_init_buf(&pk, &b);
+	msgpack_pack_array(&pk, 1);
+	msgpack_pack_uint64(&pk, UINT64_MAX);
+	expect_refused("int beyond int64", b.buf, b.len, "integer out of range");
+	pml_buf_reset(&b);
+	pack_header(&b, H_OK);
+	pml_mp_pack_cstr(&pk, "stray");
+	expect_refused("a str between records", b.buf, b.len, "expected a record, got str");
+	pml_buf_reset(&b);
+	pack_header(&b, H_OK);
+	msgpack_pack_array(&pk, 1);
+	msgpack_pack_true(&pk);
+	expect_refused("bool in an int column", b.buf, b.len, "expected int, got bool");
+	pml_buf_reset(&b);
+	pack_header(&b, H_OK);
+	msgpack_pack_map(&pk, 1);
+	pml_mp_pack_cstr(&pk, "x");
+	msgpack_pack_int(&pk, 1);
+	expect_refused("a map that is not a trailer", b.buf, b.len, "not a trailer");
+	pml_buf_release(&b);
+}
+
+static void
+test_vec_kinds(void)
+{
+	struct pml_header h;
+	struct pml_buf b = PML_BUF_INIT;
+	msgpack_packer pk;
+	uint32_t dim[1] = { 3 };
+	unsigned char three[3] = { 1, 2, 3 };
+
+	pml_header_init(&h);
+	pml_column_set_vec(pml_schema_add(&h.schema, "v", PML_TYPE_VEC), PML_ELEM_U8, 1, dim);
+	pml_schema_add(&h.schema, "s", PML_TYPE_STR);
+	pml_schema_add(&h.schema, "f", PML_TYPE_FLOAT);
+	pml_schema_add(&h.schema, "b", PML_TYPE_BOOL);
+	pml_header_encode(&h, &b);
+	pml_mp_packer_init_buf(&pk, &b);
+	msgpack_pack_array(&pk, 4);
+	pml_mp_pack_bin(&pk, three, 2);
+	msgpack_pack_nil(&pk);
+	msgpack_pack_nil(&pk);
+	msgpack_pack_nil(&pk);
+	expect_refused("vector of the wrong length", b.buf, b.len, "vector of 2 bytes, expected 3");
+	pml_buf_reset(&b);
+	pml_header_encode(&h, &b);
+	msgpack_pack_array(&pk, 4);
+	pml_mp_pack_bin(&pk, three, 3);
+	msgpack_pack_int(&pk, 1);
+	msgpack_pack_nil(&pk);
+	msgpack_pack_nil(&pk);
+	expect_refused("int in a str column", b.buf, b.len, "column 's': expected str, got int");
+	pml_buf_reset(&b);
+	pml_header_encode(&h, &b);
+	msgpack_pack_array(&pk, 4);
+	pml_mp_pack_cstr(&pk, "x");
+	msgpack_pack_nil(&pk);
+	msgpack_pack_nil(&pk);
+	msgpack_pack_nil(&pk);
+	expect_refused("str in a vec column", b.buf, b.len, "column 'v': expected vec u8[3], got str");
+	pml_buf_reset(&b);
+	pml_header_encode(&h, &b);
+	msgpack_pack_array(&pk, 4);
+	pml_mp_pack_bin(&pk, three, 3);
+	pml_mp_pack_cstr(&pk, "x");
+	pml_mp_pack_cstr(&pk, "y");
+	msgpack_pack_nil(&pk);
+	expect_refused("str in a float column", b.buf, b.len, "column 'f': expected float, got str");
+	pml_buf_reset(&b);
+	pml_header_encode(&h, &b);
+	msgpack_pack_array(&pk, 4);
+	pml_mp_pack_bin(&pk, three, 3);
+	pml_mp_pack_cstr(&pk, "x");
+	msgpack_pack_int(&pk, 2);
+	msgpack_pack_int(&pk, 1);
+	expect_refused("int in a bool column", b.buf, b.len, "column 'b': expected bool, got int");
+	pml_buf_release(&b);
+	pml_header_release(&h);
+}
+
 int
 main(void)
 {
@@ -349,5 +535,7 @@ main(void)
 	test_bad();
 	test_types();
 	test_concat();
+	test_headers();
+	test_vec_kinds();
 	return t_done();
 }
