@@ -43,15 +43,11 @@ pml_model_init(struct pml_model *m)
 void
 pml_model_release(struct pml_model *m)
 {
-	size_t i;
-
 	pml_schema_release(&m->input);
 	pml_rawlist_release(&m->chain);
 	free(m->feature);
 	free(m->label);
-	for (i = 0; i < m->n_class; i++)
-		free(m->classes[i]);
-	free(m->classes);
+	pml_names_free(m->n_class, m->classes);
 	pml_net_free(m->net);
 	pml_buf_release(&m->meta);
 	pml_model_init(m);
@@ -579,17 +575,6 @@ pick_column(const struct pml_schema *s, const char *name, enum pml_role role, in
 			 vec ? "vec feature" : "label", what);
 }
 
-static char **
-dup_names(size_t n, char *const *names)
-{
-	char **v = pml_xcalloc(n + 1, sizeof(char *));
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		v[i] = pml_xstrdup(names[i]);
-	return v;
-}
-
 /*
  * Ask for transparent huge pages on the training matrix: fewer page faults
  * while it fills, and far fewer TLB misses when shuffled batches gather its
@@ -699,7 +684,7 @@ pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const c
 	}
 	if (lc->type == PML_TYPE_INT && lc->n_class) {
 		ds->n_class = lc->n_class;
-		ds->classes = dup_names(lc->n_class, lc->classes);
+		ds->classes = pml_names_dup(lc->n_class, lc->classes);
 	}
 	first_cap = rows_bound(n_path, paths, d * pml_elem_size(fc->elem));
 	while ((rc = pml_reader_next(r, &v)) > 0) {
@@ -722,16 +707,9 @@ pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const c
 				  v[f].kind != PML_VEC ? fc->name : lc->name);
 			goto fail;
 		}
+		/* the reader has checked that f32 elements are finite */
 		x = ds->x + n * d;
 		pml_vec_to_f32(fc, &v[f], x);
-		if (fc->elem == PML_ELEM_F32)
-			for (k = 0; k < d; k++)
-				if (!isfinite(x[k])) {
-					pml_error("%s: record %llu, column '%s': element %zu is not finite",
-						  pml_reader_file(r),
-						  (unsigned long long)pml_reader_record_no(r), fc->name, k);
-					goto fail;
-				}
 		if (lc->type == PML_TYPE_INT) {
 			int64_t c = v[l].u.i;
 			size_t lim = like ? like->n_class : ds->n_class;
@@ -789,16 +767,12 @@ fail:
 void
 pml_dataset_release(struct pml_dataset *ds)
 {
-	size_t i;
-
 	free(ds->x);
 	free(ds->cls);
 	free(ds->y);
 	free(ds->feature);
 	free(ds->label);
-	for (i = 0; i < ds->n_class; i++)
-		free(ds->classes[i]);
-	free(ds->classes);
+	pml_names_free(ds->n_class, ds->classes);
 	pml_header_release(&ds->header);
 	memset(ds, 0, sizeof(*ds));
 	pml_header_init(&ds->header);
@@ -862,7 +836,7 @@ pml_model_from_training(struct pml_model *m, struct pml_net *net, const struct p
 	m->label = pml_xstrdup(tr->label);
 	if (net->loss == PML_LOSS_SOFTMAX_CE || tr->n_class) {
 		m->n_class = tr->n_class;
-		m->classes = dup_names(tr->n_class, tr->classes);
+		m->classes = pml_names_dup(tr->n_class, tr->classes);
 	}
 	m->net = net;
 

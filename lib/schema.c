@@ -91,8 +91,8 @@ pml_schema_init(struct pml_schema *s)
 	s->col = NULL;
 }
 
-static void
-free_names(size_t n, char **names)
+void
+pml_names_free(size_t n, char **names)
 {
 	size_t i;
 
@@ -105,8 +105,8 @@ void
 pml_column_release(struct pml_column *c)
 {
 	free(c->name);
-	free_names(c->n_class, c->classes);
-	free_names(c->n_slot, c->slots);
+	pml_names_free(c->n_class, c->classes);
+	pml_names_free(c->n_slot, c->slots);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -121,8 +121,8 @@ pml_schema_release(struct pml_schema *s)
 	pml_schema_init(s);
 }
 
-static char **
-dup_names(size_t n, char *const *names)
+char **
+pml_names_dup(size_t n, char *const *names)
 {
 	char **d;
 	size_t i;
@@ -140,8 +140,8 @@ pml_column_copy(struct pml_column *dst, const struct pml_column *src)
 {
 	*dst = *src;
 	dst->name = pml_xstrdup(src->name);
-	dst->classes = dup_names(src->n_class, src->classes);
-	dst->slots = dup_names(src->n_slot, src->slots);
+	dst->classes = pml_names_dup(src->n_class, src->classes);
+	dst->slots = pml_names_dup(src->n_slot, src->slots);
 }
 
 void
@@ -198,16 +198,16 @@ pml_column_set_vec(struct pml_column *c, enum pml_elem elem, int n_dim, const ui
 void
 pml_column_set_classes(struct pml_column *c, size_t n, char *const *names)
 {
-	free_names(c->n_class, c->classes);
-	c->classes = dup_names(n, names);
+	pml_names_free(c->n_class, c->classes);
+	c->classes = pml_names_dup(n, names);
 	c->n_class = n;
 }
 
 void
 pml_column_set_slots(struct pml_column *c, size_t n, char *const *names)
 {
-	free_names(c->n_slot, c->slots);
-	c->slots = dup_names(n, names);
+	pml_names_free(c->n_slot, c->slots);
+	c->slots = pml_names_dup(n, names);
 	c->n_slot = n;
 }
 

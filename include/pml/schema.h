@@ -104,6 +104,10 @@ int pml_column_set_vec(struct pml_column *c, enum pml_elem elem, int n_dim, cons
 void pml_column_set_classes(struct pml_column *c, size_t n, char *const *names);
 void pml_column_set_slots(struct pml_column *c, size_t n, char *const *names);
 void pml_column_copy(struct pml_column *dst, const struct pml_column *src);
+/* A copy of n names (NULL when n == 0); free with pml_names_free(). */
+char **pml_names_dup(size_t n, char *const *names);
+/* Free n names and the array; names may be NULL. */
+void pml_names_free(size_t n, char **names);
 void pml_column_release(struct pml_column *c);
 /* Index of the column named name, or -1. */
 int pml_schema_find(const struct pml_schema *s, const char *name);
