@@ -67,33 +67,13 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* Append one string, or each item of a comma list, to a list. */
+/* Column lists: an empty option value is refused before its items. */
 static void
 push(char ***list, size_t *n, const char *s, int split)
 {
-	const char *p = s;
-
 	if (!*s)
 		pml_usage_error("empty column list");
-	for (;;) {
-		const char *c = split ? strchr(p, ',') : NULL;
-		size_t len = c ? (size_t)(c - p) : strlen(p);
-		if (!len)
-			pml_usage_error("empty name in '%s'", s);
-		*list = pml_xreallocarray(*list, *n + 1, sizeof(**list));
-		(*list)[(*n)++] = pml_xmemdupz(p, len);
-		if (!c)
-			break;
-		p = c + 1;
-	}
-}
-
-static void
-free_list(char **l, size_t n)
-{
-	while (n)
-		free(l[--n]);
-	free(l);
+	pml_cli_list_add(list, n, s, split);
 }
 
 int
@@ -182,13 +162,13 @@ main(int argc, char **argv)
 	st.n_fit = st.apply ? 0 : pml_clean_fitters(&o, fit);
 	rc = pml_stage_run(&st);
 	pml_fitters_free(fit, st.n_fit);
-	free_list(o.keep, o.n_keep);
-	free_list(o.drop, o.n_drop);
-	free_list(o.rename, o.n_rename);
-	free_list(o.cast, o.n_cast);
-	free_list(o.dm_cols, o.n_dm);
-	free_list(o.out_cols, o.n_out_cols);
-	free_list(o.fill, o.n_fill);
-	free_list(st.dedup_cols, st.n_dedup_cols);
+	pml_cli_list_free(o.keep, o.n_keep);
+	pml_cli_list_free(o.drop, o.n_drop);
+	pml_cli_list_free(o.rename, o.n_rename);
+	pml_cli_list_free(o.cast, o.n_cast);
+	pml_cli_list_free(o.dm_cols, o.n_dm);
+	pml_cli_list_free(o.out_cols, o.n_out_cols);
+	pml_cli_list_free(o.fill, o.n_fill);
+	pml_cli_list_free(st.dedup_cols, st.n_dedup_cols);
 	return pml_cli_finish(rc < 0 ? PML_EXIT_FAIL : PML_EXIT_OK);
 }

@@ -68,32 +68,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static void
-push(char ***list, size_t *n, const char *s, int split)
-{
-	const char *p = s;
-
-	for (;;) {
-		const char *c = split ? strchr(p, ',') : NULL;
-		size_t len = c ? (size_t)(c - p) : strlen(p);
-		if (!len)
-			pml_usage_error("empty name in '%s'", s);
-		*list = pml_xreallocarray(*list, *n + 1, sizeof(**list));
-		(*list)[(*n)++] = pml_xmemdupz(p, len);
-		if (!c)
-			break;
-		p = c + 1;
-	}
-}
-
-static void
-free_list(char **l, size_t n)
-{
-	while (n)
-		free(l[--n]);
-	free(l);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -127,9 +101,9 @@ main(int argc, char **argv)
 			fitting = 1;
 			break;
 		case O_NO_ASSEMBLE: o.no_assemble = 1; fitting = 1; break;
-		case O_ONEHOT: push(&o.onehot, &o.n_onehot, optarg, 1); fitting = 1; break;
-		case O_SCALE: push(&o.scale, &o.n_scale, optarg, 0); fitting = 1; break;
-		case O_TEXT: push(&o.text, &o.n_text, optarg, 1); fitting = 1; break;
+		case O_ONEHOT: pml_cli_list_add(&o.onehot, &o.n_onehot, optarg, 1); fitting = 1; break;
+		case O_SCALE: pml_cli_list_add(&o.scale, &o.n_scale, optarg, 0); fitting = 1; break;
+		case O_TEXT: pml_cli_list_add(&o.text, &o.n_text, optarg, 1); fitting = 1; break;
 		case O_TEXT_SEED: o.text_seed = pml_opt_u64("--text-seed", optarg); fitting = 1; break;
 		case O_TEXT_SLOTS:
 			o.text_slots = (size_t)pml_opt_long("--text-slots", optarg, 1, 1L << 24);
@@ -156,8 +130,8 @@ main(int argc, char **argv)
 	st.n_fit = st.apply ? 0 : pml_prep_fitters(&o, fit);
 	rc = pml_stage_run(&st);
 	pml_fitters_free(fit, st.n_fit);
-	free_list(o.scale, o.n_scale);
-	free_list(o.onehot, o.n_onehot);
-	free_list(o.text, o.n_text);
+	pml_cli_list_free(o.scale, o.n_scale);
+	pml_cli_list_free(o.onehot, o.n_onehot);
+	pml_cli_list_free(o.text, o.n_text);
 	return pml_cli_finish(rc < 0 ? PML_EXIT_FAIL : PML_EXIT_OK);
 }

@@ -230,3 +230,30 @@ pml_progress_done(struct pml_progress *p)
 		fputs("\r\033[K", stderr);
 	p->on = 0;
 }
+
+void
+pml_cli_list_add(char ***list, size_t *n, const char *s, int split)
+{
+	const char *p = s;
+
+	for (;;) {
+		const char *c = split ? strchr(p, ',') : NULL;
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+
+		if (!len)
+			pml_usage_error("empty name in '%s'", s);
+		*list = pml_xreallocarray(*list, *n + 1, sizeof(**list));
+		(*list)[(*n)++] = pml_xmemdupz(p, len);
+		if (!c)
+			break;
+		p = c + 1;
+	}
+}
+
+void
+pml_cli_list_free(char **list, size_t n)
+{
+	while (n)
+		free(list[--n]);
+	free(list);
+}

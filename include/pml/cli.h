@@ -11,6 +11,7 @@
  *         return pml_cli_finish(status); checks that stdout was written
  *     }
  */
+#include <stddef.h>
 #include <stdint.h>
 #include "pml/err.h"
 
@@ -38,6 +39,14 @@ uint64_t pml_opt_u64(const char *opt, const char *s);
 /* Non-exiting forms: 0 ok, -1 bad (no message). */
 int pml_parse_long(const char *s, long *out);
 int pml_parse_double(const char *s, double *out);
+
+/*
+ * Option values that name columns: append s to *list (one item, or each
+ * item of a comma list when split); an empty item is a usage error.
+ * pml_cli_list_free() frees n items and the array.
+ */
+void pml_cli_list_add(char ***list, size_t *n, const char *s, int split);
+void pml_cli_list_free(char **list, size_t n);
 
 /*
  * The command line as one string, for provenance and model metadata, and
