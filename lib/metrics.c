@@ -151,42 +151,35 @@ count_class(struct pml_metrics *m, size_t truth, size_t pred, double p_true, siz
 	}
 }
 
+/*
+ * The body of pml_metrics_add_class (float probabilities) and
+ * pml_metrics_add_class_d (double), which differ only in that type.
+ */
+#define ADD_CLASS_BODY \
+	size_t k, rank = 0; \
+	if (check_indices(m, truth, pred, proba) < 0) \
+		return -1; \
+	if (!m->with_proba) \
+		proba = NULL; \
+	if (proba) { \
+		for (k = 0; k < m->n_class; k++) \
+			if (check_proba(proba[k], k) < 0) \
+				return -1; \
+		RANK_OF(proba, m->n_class, truth, rank); \
+	} \
+	count_class(m, truth, pred, proba ? proba[truth] : 1, rank); \
+	return 0;
+
 int
 pml_metrics_add_class(struct pml_metrics *m, size_t truth, size_t pred, const float *proba)
 {
-	size_t k, rank = 0;
-
-	if (check_indices(m, truth, pred, proba) < 0)
-		return -1;
-	if (!m->with_proba)
-		proba = NULL;
-	if (proba) {
-		for (k = 0; k < m->n_class; k++)
-			if (check_proba(proba[k], k) < 0)
-				return -1;
-		RANK_OF(proba, m->n_class, truth, rank);
-	}
-	count_class(m, truth, pred, proba ? proba[truth] : 1, rank);
-	return 0;
+	ADD_CLASS_BODY
 }
 
 int
 pml_metrics_add_class_d(struct pml_metrics *m, size_t truth, size_t pred, const double *proba)
 {
-	size_t k, rank = 0;
-
-	if (check_indices(m, truth, pred, proba) < 0)
-		return -1;
-	if (!m->with_proba)
-		proba = NULL;
-	if (proba) {
-		for (k = 0; k < m->n_class; k++)
-			if (check_proba(proba[k], k) < 0)
-				return -1;
-		RANK_OF(proba, m->n_class, truth, rank);
-	}
-	count_class(m, truth, pred, proba ? proba[truth] : 1, rank);
-	return 0;
+	ADD_CLASS_BODY
 }
 
 int
