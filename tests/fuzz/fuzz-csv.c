@@ -8,8 +8,7 @@
 #include "pml/buf.h"
 #include "pml/csv.h"
 #include "pml/err.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -19,16 +18,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pml_csv *c;
 	const struct pml_value *v;
 	unsigned flags = size ? data[0] : 0;
-	FILE *f;
 
-	if (!path[0])
-		snprintf(path, sizeof(path), "/tmp/pml-fuzz-csv.%d", (int)getpid());
-	f = fopen(path, "wb");
-	if (!f)
+	if (fuzz_file(path, sizeof(path), "csv", data + 1, size > 1 ? size - 1 : 0) < 0)
 		return 0;
-	if (size > 1)
-		fwrite(data + 1, 1, size - 1, f);
-	fclose(f);
 	pml_err_capture(1);
 	pml_csv_opts_init(&o);
 	o.infer_rows = 1 + (flags & 3);

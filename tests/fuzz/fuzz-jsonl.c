@@ -7,8 +7,7 @@
 #include "pml/buf.h"
 #include "pml/err.h"
 #include "pml/jsonl.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -18,16 +17,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pml_jsonl *j;
 	const struct pml_value *v;
 	unsigned flags = size ? data[0] : 0;
-	FILE *f;
 
-	if (!path[0])
-		snprintf(path, sizeof(path), "/tmp/pml-fuzz-jsonl.%d", (int)getpid());
-	f = fopen(path, "wb");
-	if (!f)
+	if (fuzz_file(path, sizeof(path), "jsonl", data + 1, size > 1 ? size - 1 : 0) < 0)
 		return 0;
-	if (size > 1)
-		fwrite(data + 1, 1, size - 1, f);
-	fclose(f);
 	pml_err_capture(1);
 	o.infer_rows = 1 + (flags & 3);
 	o.no_flatten = (flags >> 2) & 1;

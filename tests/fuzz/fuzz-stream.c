@@ -6,8 +6,7 @@
 
 #include "pml/err.h"
 #include "pml/stream.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -16,16 +15,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *paths[1];
 	struct pml_reader *r;
 	const struct pml_value *v;
-	FILE *f;
 
-	if (!path[0])
-		snprintf(path, sizeof(path), "/tmp/pml-fuzz-stream.%d", (int)getpid());
-	f = fopen(path, "wb");
-	if (!f)
+	if (fuzz_file(path, sizeof(path), "stream", data, size) < 0)
 		return 0;
-	if (size)
-		fwrite(data, 1, size, f);
-	fclose(f);
 	pml_err_capture(1);
 	paths[0] = path;
 	r = pml_reader_open(1, paths, 1 << 20);

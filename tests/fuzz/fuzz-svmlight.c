@@ -5,8 +5,7 @@
 
 #include "pml/err.h"
 #include "pml/svmlight.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -15,16 +14,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pml_svm_opts o = { 0 };
 	struct pml_svm *s;
 	const struct pml_value *v;
-	FILE *f;
 
-	if (!path[0])
-		snprintf(path, sizeof(path), "/tmp/pml-fuzz-svm.%d", (int)getpid());
-	f = fopen(path, "wb");
-	if (!f)
+	if (fuzz_file(path, sizeof(path), "svm", data + 1, size > 1 ? size - 1 : 0) < 0)
 		return 0;
-	if (size > 1)
-		fwrite(data + 1, 1, size - 1, f);
-	fclose(f);
 	pml_err_capture(1);
 	o.width = size && (data[0] & 1) ? 1 + data[0] / 2 : 0;
 	s = pml_svm_open(path, &o);
