@@ -121,17 +121,27 @@ pml_mat_dense_rows(const float *x, size_t m, size_t k, const float *w, size_t n,
 	dense_rows_generic(x, m, k, w, n, b, y);
 }
 
+/* c[i][j] += v[j] for n columns; the same IEEE additions in every path. */
+static void
+add_vec(float *c, const float *v, size_t n)
+{
+	size_t j = 0;
+
+#if defined(__SSE2__)
+	for (; j + 4 <= n; j += 4)
+		_mm_storeu_ps(c + j, _mm_add_ps(_mm_loadu_ps(c + j), _mm_loadu_ps(v + j)));
+#endif
+	for (; j < n; j++)
+		c[j] += v[j];
+}
+
 void
 pml_mat_add_row(float *c, size_t m, size_t n, const float *bias)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < m; i++) {
-		float *r = c + i * n;
-
-		for (j = 0; j < n; j++)
-			r[j] += bias[j];
-	}
+	for (i = 0; i < m; i++)
+		add_vec(c + i * n, bias, n);
 }
 
 void
@@ -141,12 +151,8 @@ pml_mat_col_sum(const float *a, size_t m, size_t n, float beta, float *out)
 
 	for (j = 0; j < n; j++)
 		out[j] = beta == 0 ? 0 : beta * out[j];
-	for (i = 0; i < m; i++) {
-		const float *r = a + i * n;
-
-		for (j = 0; j < n; j++)
-			out[j] += r[j];
-	}
+	for (i = 0; i < m; i++)
+		add_vec(out, a + i * n, n);
 }
 
 void

@@ -375,6 +375,7 @@ pml_net_finish(struct pml_net *net)
 			l->gb = l->gw + l->n_out * l->n_in;
 		}
 	}
+	net->exps = pml_xmallocarray(net->n_out, sizeof(double));
 	net->act = pml_xcalloc(net->n_layer + 1, sizeof(float *));
 	net->dact = pml_xcalloc(net->n_layer + 1, sizeof(float *));
 	net->finished = 1;
@@ -436,6 +437,7 @@ pml_net_free(struct pml_net *net)
 	free(net->act);
 	free(net->dact);
 	free(net->in_buf);
+	free(net->exps);
 	free(net->layer);
 	free(net->param);
 	free(net->grad);
@@ -539,7 +541,7 @@ loss_grad(const struct pml_net *net, const float *z, size_t n, const uint32_t *c
 	  const float *y, float *dz, double *sum_loss, size_t *n_right)
 {
 	size_t i, j, k = net->n_out;
-	double total = 0;
+	double total = 0, *ex = net->exps;
 	size_t right = 0;
 
 	for (i = 0; i < n; i++) {
@@ -554,15 +556,17 @@ loss_grad(const struct pml_net *net, const float *z, size_t n, const uint32_t *c
 			for (j = 1; j < k; j++)
 				if (zr[j] > m)
 					m = zr[j];
-			for (j = 0; j < k; j++)
-				s += exp((double)zr[j] - m);
+			for (j = 0; j < k; j++) {
+				ex[j] = exp((double)zr[j] - m);
+				s += ex[j];
+			}
 			total += log(s) - ((double)zr[cls[i]] - m);
 			if (dz) {
 				float *d = dz + i * k;
 				float inv = 1.0f / (float)n;
 
 				for (j = 0; j < k; j++)
-					d[j] = (float)(exp((double)zr[j] - m) / s) * inv;
+					d[j] = (float)(ex[j] / s) * inv;
 				d[cls[i]] -= inv;
 			}
 		} else {
@@ -860,6 +864,24 @@ step_all(struct pml_net *net, const struct pml_train_opts *o, struct optim *st, 
 	}
 }
 
+/*
+ * Ask for the rows of the next batch ahead of time (a hint, into the outer
+ * caches): a random row costs a memory round trip, and the gather would
+ * otherwise wait for each in turn.
+ */
+static void
+prefetch_rows(const float *x, size_t n_in, const uint32_t *idx, size_t n)
+{
+	size_t i, c, bytes = n_in * sizeof(float);
+
+	for (i = 0; i < n; i++) {
+		const char *r = (const char *)(x + (size_t)idx[i] * n_in);
+
+		for (c = 0; c < bytes; c += 64)
+			__builtin_prefetch(r + c, 0, 1);
+	}
+}
+
 static double
 sched_lr(const struct pml_train_opts *o, size_t epoch0, size_t batch_i, size_t n_batch)
 {
@@ -960,6 +982,9 @@ pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml
 				else
 					memcpy(by + i * k, train->y + r * k, k * sizeof(float));
 			}
+			/* start fetching the next batch's rows while this one computes */
+			prefetch_rows(train->x, net->n_in, idx + start + bs,
+				      n - start - bs < o->batch ? n - start - bs : o->batch);
 			z = forward(net, net->in_buf, bs, 1, &rng);
 			loss_grad(net, z, bs, bcls, by, net->dact[net->n_layer], &sum_loss, &right);
 			if (!isfinite(sum_loss - before)) {

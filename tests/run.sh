@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh UNIT_BIN...: run the unit test programs and the command-line tests,
 # count TAP lines, and end with "N passed, N failed".
+# make check TESTS=GLOB runs only the command-line tests matching GLOB.
 top=$(cd "$(dirname "$0")/.." && pwd)
 export PML_TOP="$top"
 export PATH="$top/bin:$PATH"
@@ -41,7 +42,8 @@ for t in "$@"; do
 	( cd "$top/build/tmp" && "$t" ) > "$out" 2>&1 < /dev/null
 	count "$name" "$out" $?
 done
-for t in "$top"/tests/cli/t[0-9]*.sh; do
+# TESTS=GLOB (e.g. TESTS='t30*') runs only the matching command-line tests
+for t in "$top"/tests/cli/${TESTS:-t[0-9]*}.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t")
 	sh "$t" > "$out" 2>&1 < /dev/null

@@ -113,6 +113,7 @@ struct pml_net {
 	float **act;                /* act[0] = input view, act[i+1] = output of layer i */
 	float **dact;
 	float *in_buf;              /* m_batch x n_in: gathered batch */
+	double *exps;               /* n_out: softmax terms of one row */
 };
 
 const char *pml_act_name(enum pml_act a);

@@ -131,6 +131,29 @@ main(void)
 	T_OK(s[0] == 25 && s[1] == 47 && s[2] == 69, "col_sum with beta 0 replaces");
 	pml_mat_col_sum(c, 2, 3, 1, s);
 	T_OK(s[0] == 50 && s[1] == 94 && s[2] == 138, "col_sum with beta 1 accumulates");
+	{
+		/* 5 x 11: the vector body and the scalar tail give the scalar sums' bits */
+		float a[55], want[11], got[11], row[11], b11[11];
+		int i, j, same = 1;
+
+		for (i = 0; i < 55; i++)
+			a[i] = (float)pml_rng_double(&r) * 3 - 1;
+		for (j = 0; j < 11; j++) {
+			b11[j] = (float)pml_rng_double(&r);
+			want[j] = 0;
+			for (i = 0; i < 5; i++)
+				want[j] += a[i * 11 + j];
+		}
+		pml_mat_col_sum(a, 5, 11, 0, got);
+		for (j = 0; j < 11; j++)
+			same &= want[j] == got[j];
+		T_OK(same, "col_sum over 11 columns: exactly the scalar sums");
+		memcpy(row, a, sizeof(row));
+		pml_mat_add_row(a, 5, 11, b11);
+		for (j = 0, same = 1; j < 11; j++)
+			same &= a[j] == row[j] + b11[j];
+		T_OK(same, "add_row over 11 columns: exactly the scalar sums");
+	}
 
 	pml_mat_set_threads(2);
 	T_OK(pml_mat_threads() >= 1, "threads set to 2 (got %d)", pml_mat_threads());
