@@ -2,7 +2,11 @@
 """Peers for bench/train-vs-peers.sh: train the same MLP on Fashion-MNIST with
 PyTorch or scikit-learn and print one line: NAME s_per_epoch accuracy.
 
-usage: peers.py torch|sklearn DATA_DIR HIDDEN EPOCHS BATCH LR INTRA INTER
+usage: peers.py torch|torch-dl|sklearn DATA_DIR HIDDEN EPOCHS BATCH LR INTRA INTER
+
+torch indexes the whole training tensor with a shuffled index per batch (the
+fastest plain PyTorch loop we found); torch-dl is the textbook script, a
+DataLoader over a TensorDataset with shuffle=True.
 """
 import gzip
 import struct
@@ -29,7 +33,7 @@ def load(d):
     return xtr, ytr, xte, yte
 
 
-def run_torch(xtr, ytr, xte, yte, hidden, epochs, batch, lr, intra, inter):
+def run_torch(xtr, ytr, xte, yte, hidden, epochs, batch, lr, intra, inter, loader=False):
     import torch
     torch.set_num_threads(intra)
     torch.set_num_interop_threads(inter)
@@ -44,15 +48,25 @@ def run_torch(xtr, ytr, xte, yte, hidden, epochs, batch, lr, intra, inter):
     lossf = torch.nn.CrossEntropyLoss()
     X, Y = torch.from_numpy(xtr), torch.from_numpy(ytr)
     g = torch.Generator().manual_seed(42)
+    dl = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, Y), batch_size=batch,
+                                     shuffle=True, generator=g)
+
+    def step(xb, yb):
+        opt.zero_grad()
+        loss = lossf(model(xb), yb)
+        loss.backward()
+        opt.step()
+
     t0 = time.perf_counter()
     for _ in range(epochs):
+        if loader:
+            for xb, yb in dl:
+                step(xb, yb)
+            continue
         perm = torch.randperm(len(X), generator=g)
         for i in range(0, len(X), batch):
             idx_ = perm[i:i + batch]
-            opt.zero_grad()
-            loss = lossf(model(X[idx_]), Y[idx_])
-            loss.backward()
-            opt.step()
+            step(X[idx_], Y[idx_])
     secs = (time.perf_counter() - t0) / epochs
     with torch.no_grad():
         acc = (model(torch.from_numpy(xte)).argmax(1).numpy() == yte).mean()
@@ -79,8 +93,8 @@ def main():
     epochs, batch, lr = int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
     intra, inter = int(sys.argv[7]), int(sys.argv[8])
     data = load(d)
-    if which == "torch":
-        secs, acc = run_torch(*data, hidden, epochs, batch, lr, intra, inter)
+    if which in ("torch", "torch-dl"):
+        secs, acc = run_torch(*data, hidden, epochs, batch, lr, intra, inter, which == "torch-dl")
     else:
         secs, acc = run_sklearn(*data, hidden, epochs, batch, lr)
     print(f"{which} {secs:.4f} {acc:.4f}")
