@@ -1,0 +1,207 @@
+/* source.c: one input file of any format pml-collect reads (see source.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "pml/alloc.h"
+#include "pml/err.h"
+#include "pml/idx.h"
+#include "pml/source.h"
+
+struct pml_source {
+	const char *name;
+	struct pml_csv *csv;
+	struct pml_idx *idx;
+	struct pml_svm *svm;
+	struct pml_jsonl *js;
+	struct pml_schema schema;      /* the reader's, with roles and classes */
+	int label;                     /* label column checked against classes, or -1 */
+	size_t n_class;
+	uint64_t n_rec;
+};
+
+void
+pml_source_opts_init(struct pml_source_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	pml_csv_opts_init(&o->csv);
+}
+
+enum pml_format
+pml_format_detect(const char *path)
+{
+	static const struct { const char *ext; enum pml_format f; } tab[] = {
+		{ ".csv", PML_FMT_CSV }, { ".tsv", PML_FMT_TSV }, { ".jsonl", PML_FMT_JSONL },
+		{ ".json", PML_FMT_JSONL }, { ".ndjson", PML_FMT_JSONL }, { ".svm", PML_FMT_SVMLIGHT },
+		{ ".libsvm", PML_FMT_SVMLIGHT }, { ".svmlight", PML_FMT_SVMLIGHT },
+	};
+	size_t n = path ? strlen(path) : 0, k, e;
+
+	if (n > 3 && !strcmp(path + n - 3, ".gz"))
+		n -= 3;
+	for (k = 0; k < sizeof(tab) / sizeof(tab[0]); k++) {
+		e = strlen(tab[k].ext);
+		if (n > e && !strncasecmp(path + n - e, tab[k].ext, e))
+			return tab[k].f;
+	}
+	return PML_FMT_NONE;
+}
+
+static const struct pml_schema *
+reader_schema(const struct pml_source *s)
+{
+	return s->csv ? pml_csv_schema(s->csv) : s->idx ? pml_idx_schema(s->idx)
+	       : s->svm ? pml_svm_schema(s->svm) : pml_jsonl_schema(s->js);
+}
+
+/* Roles and class names on a copy of the reader's schema. */
+static int
+shape_schema(struct pml_source *s, const struct pml_source_opts *o)
+{
+	struct pml_schema *dst = &s->schema;
+	int r, j;
+	size_t k;
+
+	pml_schema_copy(dst, reader_schema(s));
+	for (r = PML_ROLE_LABEL; r <= PML_ROLE_WEIGHT; r++) {
+		if (!o->role[r])
+			continue;
+		if ((j = pml_schema_find(dst, o->role[r])) < 0)
+			return pml_error("%s: no column '%s' (--%s)", s->name, o->role[r],
+					 pml_role_name((enum pml_role)r));
+		for (k = 0; k < dst->n_col; k++)
+			if (dst->col[k].role == (enum pml_role)r)
+				dst->col[k].role = PML_ROLE_FEATURE;
+		dst->col[j].role = (enum pml_role)r;
+	}
+	if (o->n_class) {
+		j = pml_schema_find_role(dst, PML_ROLE_LABEL);
+		if (j < 0 || dst->col[j].type != PML_TYPE_INT)
+			return pml_error("%s: class names need an int label column (--label COL)",
+					 s->name);
+		pml_column_set_classes(&dst->col[j], o->n_class, o->classes);
+		s->label = j;
+		s->n_class = o->n_class;
+	}
+	return 0;
+}
+
+struct pml_source *
+pml_source_open(enum pml_format f, const char *path, const char *labels,
+		const struct pml_source_opts *o)
+{
+	struct pml_source *s = pml_xcalloc(1, sizeof(*s));
+	struct pml_csv_opts co = o->csv;
+	int ok;
+
+	s->name = path && strcmp(path, "-") ? path : "stdin";
+	s->label = -1;
+	if (!co.delim)
+		co.delim = f == PML_FMT_TSV ? '\t' : ',';
+	switch (f) {
+	case PML_FMT_CSV:
+	case PML_FMT_TSV:
+		ok = (s->csv = pml_csv_open(path, &co)) != NULL;
+		break;
+	case PML_FMT_IDX:
+		ok = (s->idx = pml_idx_open(path, labels)) != NULL;
+		break;
+	case PML_FMT_SVMLIGHT:
+		ok = (s->svm = pml_svm_open(path, &o->svm)) != NULL;
+		break;
+	default:
+		ok = (s->js = pml_jsonl_open(path, &o->js)) != NULL;
+		break;
+	}
+	if (!ok) {
+		free(s);
+		return NULL;
+	}
+	if (shape_schema(s, o) < 0) {
+		pml_source_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+const struct pml_schema *
+pml_source_schema(const struct pml_source *s)
+{
+	return &s->schema;
+}
+
+int
+pml_source_next(struct pml_source *s, const struct pml_value **vals)
+{
+	const struct pml_value *v;
+	int rc = s->csv ? pml_csv_next(s->csv, vals) : s->idx ? pml_idx_next(s->idx, vals)
+		 : s->svm ? pml_svm_next(s->svm, vals) : pml_jsonl_next(s->js, vals);
+
+	if (rc <= 0)
+		return rc;
+	s->n_rec++;
+	v = *vals;
+	if (s->label >= 0 && v[s->label].kind == PML_INT &&
+	    (v[s->label].u.i < 0 || (uint64_t)v[s->label].u.i >= s->n_class))
+		return pml_error("%s: record %llu: label %lld is beyond the %zu class names", s->name,
+				 (unsigned long long)s->n_rec, (long long)v[s->label].u.i, s->n_class);
+	return 1;
+}
+
+const char *
+pml_source_name(const struct pml_source *s)
+{
+	return s->name;
+}
+
+uint64_t
+pml_source_records(const struct pml_source *s)
+{
+	return s->n_rec;
+}
+
+uint64_t
+pml_source_offset(const struct pml_source *s)
+{
+	return s->csv ? pml_csv_offset(s->csv) : s->idx ? pml_idx_offset(s->idx)
+	       : s->svm ? pml_svm_offset(s->svm) : pml_jsonl_offset(s->js);
+}
+
+uint64_t
+pml_source_size(const char *path)
+{
+	struct stat st;
+	size_t n = path ? strlen(path) : 0;
+
+	if (!path || !strcmp(path, "-") || (n > 3 && !strcmp(path + n - 3, ".gz")) ||
+	    stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	return (uint64_t)st.st_size;
+}
+
+void
+pml_source_summary(const struct pml_source *s, char *buf, size_t len)
+{
+	if (s->csv)
+		snprintf(buf, len, "%llu records, %llu lines, %llu bad rows skipped",
+			 (unsigned long long)pml_csv_records(s->csv),
+			 (unsigned long long)pml_csv_lines(s->csv),
+			 (unsigned long long)pml_csv_skipped(s->csv));
+	else
+		snprintf(buf, len, "%llu records", (unsigned long long)s->n_rec);
+}
+
+void
+pml_source_free(struct pml_source *s)
+{
+	if (!s)
+		return;
+	pml_csv_free(s->csv);
+	pml_idx_free(s->idx);
+	pml_svm_free(s->svm);
+	pml_jsonl_free(s->js);
+	pml_schema_release(&s->schema);
+	free(s);
+}
