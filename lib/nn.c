@@ -103,9 +103,10 @@ dense_backward(struct pml_layer *l, const float *x, const float *y, const float 
 	       float *dx, size_t n)
 {
 	(void)y;
-	/* dW = dy^T x, db = column sums of dy, dx = dy W */
-	pml_mat_gemm(1, 0, l->n_out, l->n_in, n, 1, dy, l->n_out, x, l->n_in, 0, l->gw, l->n_in);
-	pml_mat_col_sum(dy, n, l->n_out, 0, l->gb);
+	/* dW += dy^T x, db += column sums of dy, dx = dy W (the optimiser
+	 * zeroes the gradients as it reads them: no separate clearing pass) */
+	pml_mat_gemm(1, 0, l->n_out, l->n_in, n, 1, dy, l->n_out, x, l->n_in, 1, l->gw, l->n_in);
+	pml_mat_col_sum(dy, n, l->n_out, 1, l->gb);
 	if (dx)
 		pml_mat_gemm(0, 0, n, l->n_in, l->n_out, 1, dy, l->n_out, l->w, l->n_in, 0, dx,
 			     l->n_in);
@@ -661,6 +662,7 @@ pml_nn_gradient(struct pml_net *net, const struct pml_data *d, struct pml_rng *r
 	if (!d->n)
 		return pml_error("no records");
 	pml_net_reserve(net, d->n);
+	memset(net->grad, 0, net->n_param * sizeof(float));
 	z = forward(net, d->x, d->n, rng != NULL, rng);
 	loss_grad(net, z, d->n, d->cls, d->y, net->dact[net->n_layer], &sum, &right);
 	backward(net, d->x, d->n);
@@ -726,7 +728,7 @@ struct optim {
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HAVE_AVX_PATH 1
 __attribute__((target("avx"))) static size_t
-adam_avx(float *p, const float *g, float *m, float *v, size_t n, float b1, float b2, float step,
+adam_avx(float *p, float *g, float *m, float *v, size_t n, float b1, float b2, float step,
 	 float eps, float decay)
 {
 	__m256 vb1 = _mm256_set1_ps(b1), vb1c = _mm256_set1_ps(1 - b1);
@@ -738,6 +740,8 @@ adam_avx(float *p, const float *g, float *m, float *v, size_t n, float b1, float
 	for (i = 0; i + 8 <= n; i += 8) {
 		__m256 pi = _mm256_loadu_ps(p + i);
 		__m256 gi = _mm256_add_ps(_mm256_loadu_ps(g + i), _mm256_mul_ps(vdecay, pi));
+
+		_mm256_storeu_ps(g + i, _mm256_setzero_ps());
 		__m256 mi = _mm256_add_ps(_mm256_mul_ps(vb1, _mm256_loadu_ps(m + i)),
 					  _mm256_mul_ps(vb1c, gi));
 		__m256 vi = _mm256_add_ps(_mm256_mul_ps(vb2, _mm256_loadu_ps(v + i)),
@@ -754,7 +758,7 @@ adam_avx(float *p, const float *g, float *m, float *v, size_t n, float b1, float
 #endif
 
 static void
-adam(float *p, const float *g, float *m, float *v, size_t n, float b1, float b2, float step,
+adam(float *p, float *g, float *m, float *v, size_t n, float b1, float b2, float step,
      float eps, float decay)
 {
 	size_t i = 0;
@@ -779,6 +783,8 @@ adam(float *p, const float *g, float *m, float *v, size_t n, float b1, float b2,
 		for (; i + 4 <= n; i += 4) {
 			__m128 pi = _mm_loadu_ps(p + i);
 			__m128 gi = _mm_add_ps(_mm_loadu_ps(g + i), _mm_mul_ps(vdecay, pi));
+
+			_mm_storeu_ps(g + i, _mm_setzero_ps());
 			__m128 mi = _mm_add_ps(_mm_mul_ps(vb1, _mm_loadu_ps(m + i)), _mm_mul_ps(vb1c, gi));
 			__m128 vi = _mm_add_ps(_mm_mul_ps(vb2, _mm_loadu_ps(v + i)),
 					       _mm_mul_ps(_mm_mul_ps(vb2c, gi), gi));
@@ -794,15 +800,17 @@ adam(float *p, const float *g, float *m, float *v, size_t n, float b1, float b2,
 	for (; i < n; i++) {
 		float gi = g[i] + decay * p[i];
 
+		g[i] = 0;
 		m[i] = b1 * m[i] + (1 - b1) * gi;
 		v[i] = b2 * v[i] + (1 - b2) * gi * gi;
 		p[i] -= step * m[i] / (sqrtf(v[i]) + eps);
 	}
 }
 
-/* One update of the n parameters p from gradients g; decay applies L2. */
+/* One update of the n parameters p from gradients g, which it leaves zeroed
+ * for the next batch to add into; decay applies L2. */
 static void
-update(const struct pml_train_opts *o, struct optim *st, float *p, const float *g, size_t off,
+update(const struct pml_train_opts *o, struct optim *st, float *p, float *g, size_t off,
        size_t n, float lr, float decay)
 {
 	size_t i;
@@ -819,12 +827,15 @@ update(const struct pml_train_opts *o, struct optim *st, float *p, const float *
 		float mu = (float)o->momentum;
 
 		if (mu == 0) {
-			for (i = 0; i < n; i++)
+			for (i = 0; i < n; i++) {
 				p[i] -= lr * (g[i] + decay * p[i]);
+				g[i] = 0;
+			}
 		} else if (o->nesterov) {
 			for (i = 0; i < n; i++) {
 				float gi = g[i] + decay * p[i];
 
+				g[i] = 0;
 				m[i] = mu * m[i] + gi;
 				p[i] -= lr * (gi + mu * m[i]);
 			}
@@ -832,6 +843,7 @@ update(const struct pml_train_opts *o, struct optim *st, float *p, const float *
 			for (i = 0; i < n; i++) {
 				float gi = g[i] + decay * p[i];
 
+				g[i] = 0;
 				m[i] = mu * m[i] + gi;
 				p[i] -= lr * m[i];
 			}
@@ -942,6 +954,7 @@ pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml
 		return pml_error("too many training records (%zu)", n);
 
 	fpu = pml_mat_fpu_fast();
+	memset(net->grad, 0, net->n_param * sizeof(float));
 	pml_rng_seed(&rng, o->seed);
 	pml_net_reserve(net, o->batch < 256 ? 256 : o->batch);
 	idx = pml_xmallocarray(n, sizeof(*idx));
