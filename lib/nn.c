@@ -407,8 +407,12 @@ pml_net_reserve(struct pml_net *net, size_t n)
 		free(net->act[i + 1]);
 		free(net->dact[i + 1]);
 		/* act[i+1]: output of layer i; dact[i+1]: dLoss/d(output of layer i) */
+		/* zeroed, so the pages are resident from the start (a server's
+		 * memory does not grow when its first big batch comes) */
 		net->act[i + 1] = pml_xmallocarray(n, l->n_out * sizeof(float));
 		net->dact[i + 1] = pml_xmallocarray(n, l->n_out * sizeof(float));
+		memset(net->act[i + 1], 0, n * l->n_out * sizeof(float));
+		memset(net->dact[i + 1], 0, n * l->n_out * sizeof(float));
 		if (l->kind == PML_LAYER_DROPOUT) {
 			free(l->mask);
 			l->mask = pml_xmallocarray(n, l->n_out * sizeof(float));

@@ -117,6 +117,10 @@ pml_predictor_new(const struct pml_model *m, const struct pml_schema *s, size_t 
 	p->out = pml_xmallocarray(p->max_batch, p->n_out * sizeof(float));
 	p->y = pml_xmallocarray(p->max_batch, sizeof(double));
 	p->has_y = pml_xcalloc(p->max_batch, 1);
+	/* touch the batch buffers now: a long-running server's resident memory
+	 * then stays flat whatever batch sizes the traffic brings later */
+	memset(p->x, 0, p->max_batch * p->n_in * sizeof(float));
+	memset(p->out, 0, p->max_batch * p->n_out * sizeof(float));
 	pml_net_reserve(m->net, p->max_batch < 256 ? p->max_batch : 256);
 	return p;
 fail:
