@@ -140,27 +140,56 @@ clean:
 .PHONY: all check demo torture hdr-check install clean FORCE
 .SECONDARY:
 
-# libFuzzer targets: tests/fuzz/fuzz-*.c, built with clang against the library
-# sources (not libpml.a, which may be built by gcc). FUZZ_SECONDS per target.
+# libFuzzer targets: tests/fuzz/fuzz-*.c. The library is compiled once with
+# clang (libpml.a may be built by gcc, and without the fuzzer's
+# instrumentation) into build/fuzz/libpml-fuzz.a, and every target links
+# against it. The fuzz build has its own flags stamp, build/fuzz/flags: it
+# ignores SANITIZE, COVERAGE, CC and CFLAGS, so it neither disturbs nor is
+# disturbed by the main build.
+#   make fuzz-build      build every target
+#   make fuzz            run each FUZZ_SECONDS on its seeds; corpus and
+#                        crash files stay in build/fuzz/
+FUZZ_CC ?= clang
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_LIB_OBJ := $(LIB_SRC:lib/%.c=build/fuzz/lib/%.o)
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 -Iinclude $(PKG_CFLAGS) \
-	-DPML_VERSION='"$(VERSION)"' -fsanitize=fuzzer,address,undefined -fno-math-errno
+	-DPML_VERSION='"$(VERSION)"' -fsanitize=fuzzer-no-link,address,undefined -fno-math-errno
+FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined
 
-build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(LIB_SRC) $(HEADERS)
+build/fuzz/flags: FORCE
+	@mkdir -p build/fuzz
+	@echo '$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) $(LIBS)' > build/fuzz/flags.new
+	@cmp -s build/fuzz/flags.new build/fuzz/flags || mv build/fuzz/flags.new build/fuzz/flags
+	@rm -f build/fuzz/flags.new
+
+build/fuzz/lib/%.o: lib/%.c build/fuzz/flags
 	@mkdir -p $(@D)
-	$(QUIET_LINK)clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(LIBS)
+	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/libpml-fuzz.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(QUIET_AR)$(AR) rcs $@ $^
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c build/fuzz/libpml-fuzz.a build/fuzz/flags
+	$(QUIET_LINK)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $< \
+		build/fuzz/libpml-fuzz.a $(LIBS)
+
+-include $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)
+
+fuzz-build: $(FUZZ_BIN)
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \
 		n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 		echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus-$$n \
-			tests/fuzz/seeds-$${n#fuzz-} 2>&1 | tail -3 || exit 1; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build/fuzz/ \
+			build/fuzz/corpus-$$n tests/fuzz/seeds-$${n#fuzz-} > build/fuzz/$$n.log 2>&1; \
+		rc=$$?; tail -3 build/fuzz/$$n.log; [ $$rc = 0 ] || exit 1; \
 	done
 
-.PHONY: fuzz
+.PHONY: fuzz fuzz-build
 
 # ---- reliability: coverage and the failmalloc shim (tests/fault/) ----
 # make coverage: `make clean`, rebuild everything with gcov instrumentation

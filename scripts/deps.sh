@@ -4,8 +4,9 @@ set -u
 BUILD_PKGS="build-essential pkg-config libopenblas-dev libcsv-dev libmsgpack-dev libjansson-dev zlib1g-dev"
 DATA_PKGS="dataset-fashion-mnist"
 # What the tests use beyond the build: socat (serving over loopback),
-# chromium (rendering the SVG pictures), strace (fault injection).
-TEST_PKGS="socat chromium strace valgrind python3"
+# chromium (rendering the SVG pictures), strace (fault injection), clang
+# and libclang-rt-14-dev (libFuzzer, only recommended by clang: t0860).
+TEST_PKGS="socat chromium strace valgrind python3 clang libclang-rt-14-dev"
 
 have_build() {
 	command -v cc >/dev/null 2>&1 || return 1

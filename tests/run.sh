@@ -1,7 +1,9 @@
 #!/bin/sh
-# run.sh UNIT_BIN...: run the unit test programs and the command-line tests,
+# run.sh UNIT_BIN... [CLI_TEST.sh...]: run the unit test programs and the
+# command-line tests (every tests/cli/t*.sh, or only those named),
 # count TAP lines, and end with "N passed, N failed".
-# make check TESTS=GLOB runs only the command-line tests matching GLOB.
+#   tests/run.sh tests/cli/t0860-fuzz-sample.sh      one command-line test
+#   make check TESTS=GLOB       the unit tests and the command-line tests matching GLOB
 top=$(cd "$(dirname "$0")/.." && pwd)
 export PML_TOP="$top"
 export PATH="$top/bin:$PATH"
@@ -35,7 +37,9 @@ count() { # name, output file, exit status
 }
 
 out=$(mktemp)
+only=""
 for t in "$@"; do
+	case "$t" in *.sh) only="$only $(basename "$t")"; continue ;; esac
 	name=$(basename "$t")
 	case "$t" in /*) ;; *) t="$top/$t" ;; esac
 	mkdir -p "$top/build/tmp"
@@ -46,6 +50,7 @@ done
 for t in "$top"/tests/cli/${TESTS:-t[0-9]*}.sh; do
 	[ -f "$t" ] || continue
 	name=$(basename "$t")
+	case " $only " in "  ") ;; *" $name "*) ;; *) continue ;; esac
 	sh "$t" > "$out" 2>&1 < /dev/null
 	count "$name" "$out" $?
 done

@@ -5,10 +5,12 @@
 # headers and library through pkg-config, and runs.
 . "$(dirname "$0")/lib.sh"
 R=$T/root
-# install what is built, as it is built: a sanitizer build stays one (else
-# make would rebuild the tree with other flags under the other tests' feet)
+# install what is built, as it is built: a sanitizer or coverage build stays
+# one (else make would rebuild the tree with other flags under the other
+# tests' feet), and a coverage build's libpml.a needs libgcov to link
 san=$(sed -n 's/.*-fsanitize=\([^ ]*\).*/\1/p' "$PML_TOP/build/flags" 2>/dev/null | head -n 1)
-expect "make install" 0 make -s -C "$PML_TOP" install DESTDIR="$R" PREFIX=/usr ${san:+SANITIZE=$san}
+cov=$(grep -q -- --coverage "$PML_TOP/build/flags" 2>/dev/null && echo --coverage || true)
+expect "make install" 0 make -s -C "$PML_TOP" install DESTDIR="$R" PREFIX=/usr ${san:+SANITIZE=$san} ${cov:+COVERAGE=1}
 for f in "$PML_TOP"/cmd/*.c; do
 	t=$(basename "$f" .c)
 	check "installed bin/$t, executable" test -x "$R/usr/bin/$t"
@@ -88,6 +90,6 @@ expect_out "pkg-config --modversion" "$(sed -n 's/^VERSION = //p' "$PML_TOP/Make
 check "cflags point into DESTDIR" sh -c "$(command -v pkg-config) --version >/dev/null && env PKG_CONFIG_PATH='$R/usr/lib/pkgconfig' pkg-config --define-variable=includedir='$R/usr/include' --cflags pml | grep -q -- '-I$R/usr/include'"
 # pml.pc names its dependencies in Requires and Libs, so plain --libs links the static libpml
 expect "compile and link with pkg-config --cflags --libs pml" 0 \
-	sh -c "${CC:-cc} -std=c11 ${san:+-fsanitize=$san} -o '$T/hello' '$T/hello.c' \$(env PKG_CONFIG_PATH='$R/usr/lib/pkgconfig' pkg-config --define-variable=libdir='$R/usr/lib' --define-variable=includedir='$R/usr/include' --cflags --libs pml)"
+	sh -c "${CC:-cc} -std=c11 ${san:+-fsanitize=$san} $cov -o '$T/hello' '$T/hello.c' \$(env PKG_CONFIG_PATH='$R/usr/lib/pkgconfig' pkg-config --define-variable=libdir='$R/usr/lib' --define-variable=includedir='$R/usr/include' --cflags --libs pml)"
 expect_out "the program runs and loads a model" "ok 2 classes" "$T/hello" "$T/m.pmm"
 done_testing

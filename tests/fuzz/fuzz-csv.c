@@ -13,7 +13,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[64];
+	static char path[256];
 	struct pml_csv_opts o;
 	struct pml_csv *c;
 	const struct pml_value *v;

@@ -5,8 +5,7 @@
 
 #include "pml/err.h"
 #include "pml/idx.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static int
 put(const char *path, const uint8_t *p, size_t n)
@@ -24,14 +23,14 @@ put(const char *path, const uint8_t *p, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char img[64], lab[64];
+	static char img[256], lab[256];
 	struct pml_idx *x;
 	const struct pml_value *v;
 	size_t cut;
 
 	if (!img[0]) {
-		snprintf(img, sizeof(img), "/tmp/pml-fuzz-idx-img.%d", (int)getpid());
-		snprintf(lab, sizeof(lab), "/tmp/pml-fuzz-idx-lab.%d", (int)getpid());
+		fuzz_path(img, sizeof(img), "idx-img");
+		fuzz_path(lab, sizeof(lab), "idx-lab");
 	}
 	if (size < 1)
 		return 0;

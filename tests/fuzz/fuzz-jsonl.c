@@ -12,7 +12,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[64];
+	static char path[256];
 	struct pml_jsonl_opts o = { 0 };
 	struct pml_jsonl *j;
 	const struct pml_value *v;

@@ -10,8 +10,7 @@
 #include "pml/err.h"
 #include "pml/io.h"
 #include "pml/serve.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 /* A fake engine over x float, name str, img vec u8[3], label int (role label). */
 static struct pml_schema in;
@@ -48,7 +47,7 @@ f_json(void *ctx, struct pml_buf *b, const float *o, size_t n, int k)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[64];
+	static char path[256];
 	struct pml_serve_opts o = PML_SERVE_OPTS_INIT;
 	struct pml_serve_engine e;
 	struct pml_serve_stats st;
@@ -62,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pml_schema_add(&in, "name", PML_TYPE_STR);
 		pml_column_set_vec(pml_schema_add(&in, "img", PML_TYPE_VEC), PML_ELEM_U8, 1, &dim);
 		pml_schema_add(&in, "label", PML_TYPE_INT)->role = PML_ROLE_LABEL;
-		snprintf(path, sizeof(path), "/tmp/pml-fuzz-serve.%d", (int)getpid());
+		fuzz_path(path, sizeof(path), "serve");
 	}
 	if (size < 1)
 		return 0;

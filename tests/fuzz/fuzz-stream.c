@@ -11,7 +11,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[64];
+	static char path[256];
 	char *paths[1];
 	struct pml_reader *r;
 	const struct pml_value *v;

@@ -342,7 +342,8 @@ test_frame(void)
 
 /* A header whose single column map is given as raw packing steps. */
 enum hk { H_OK, H_NO_COLUMNS, H_NO_NAME, H_DUP, H_TYPE, H_ROLE, H_ELEM, H_SHAPE, H_SHAPE0,
-	  H_HUGE, H_CLASSES, H_CLASSES_INT, H_SLOTS, H_NEWER, H_NO_VERSION, H_CHAIN };
+	  H_HUGE, H_CLASSES, H_CLASSES_INT, H_CLASSES_MIXED, H_SLOTS, H_SLOTS_STR, H_NEWER,
+	  H_NO_VERSION, H_CHAIN, H_CHAIN_INPUT };
 
 static void
 pack_header(struct pml_buf *b, enum hk k)
@@ -351,7 +352,7 @@ pack_header(struct pml_buf *b, enum hk k)
 	int n_col = k == H_DUP ? 2 : 1, i;
 
 	pml_mp_packer_init_buf(&pk, b);
-	msgpack_pack_map(&pk, k == H_NO_VERSION ? 2 : k == H_CHAIN ? 4 : 3);
+	msgpack_pack_map(&pk, k == H_NO_VERSION ? 2 : k == H_CHAIN || k == H_CHAIN_INPUT ? 4 : 3);
 	pml_mp_pack_cstr(&pk, "format");
 	pml_mp_pack_cstr(&pk, "pml-stream");
 	if (k != H_NO_VERSION) {
@@ -362,6 +363,14 @@ pack_header(struct pml_buf *b, enum hk k)
 		pml_mp_pack_cstr(&pk, "chain");
 		msgpack_pack_int(&pk, 5);
 	}
+	if (k == H_CHAIN_INPUT) {
+		/* the chain's input schema: one column without a name */
+		pml_mp_pack_cstr(&pk, "chain_input");
+		msgpack_pack_array(&pk, 1);
+		msgpack_pack_map(&pk, 1);
+		pml_mp_pack_cstr(&pk, "type");
+		pml_mp_pack_cstr(&pk, "int");
+	}
 	pml_mp_pack_cstr(&pk, "columns");
 	if (k == H_NO_COLUMNS) {
 		pml_mp_pack_cstr(&pk, "none");
@@ -369,9 +378,11 @@ pack_header(struct pml_buf *b, enum hk k)
 	}
 	msgpack_pack_array(&pk, n_col);
 	for (i = 0; i < n_col; i++) {
-		int vec = k == H_ELEM || k == H_SHAPE || k == H_SHAPE0 || k == H_HUGE || k == H_SLOTS;
+		int vec = k == H_ELEM || k == H_SHAPE || k == H_SHAPE0 || k == H_HUGE || k == H_SLOTS ||
+			  k == H_SLOTS_STR;
+		int classes = k == H_CLASSES || k == H_CLASSES_INT || k == H_CLASSES_MIXED;
 		msgpack_pack_map(&pk, (k == H_NO_NAME ? 1 : 2) + (vec ? 2 : 0) + (k == H_ROLE) +
-				 (k == H_CLASSES || k == H_CLASSES_INT || k == H_SLOTS));
+				 (classes || k == H_SLOTS || k == H_SLOTS_STR));
 		if (k != H_NO_NAME) {
 			pml_mp_pack_cstr(&pk, "name");
 			pml_mp_pack_cstr(&pk, "a");
@@ -394,12 +405,18 @@ pack_header(struct pml_buf *b, enum hk k)
 				msgpack_pack_uint32(&pk, k == H_HUGE ? 65536 : 2);
 			}
 		}
-		if (k == H_CLASSES || k == H_CLASSES_INT) {
+		if (classes) {
 			pml_mp_pack_cstr(&pk, "classes");
 			if (k == H_CLASSES) {
 				pml_mp_pack_cstr(&pk, "x");
-			} else {
+			} else if (k == H_CLASSES_INT) {
 				msgpack_pack_array(&pk, 1);
+				msgpack_pack_int(&pk, 3);
+			} else {
+				/* two names, then a number: the names read so far are freed */
+				msgpack_pack_array(&pk, 3);
+				pml_mp_pack_cstr(&pk, "cat");
+				pml_mp_pack_cstr(&pk, "dog");
 				msgpack_pack_int(&pk, 3);
 			}
 		}
@@ -407,6 +424,10 @@ pack_header(struct pml_buf *b, enum hk k)
 			pml_mp_pack_cstr(&pk, "slots");
 			msgpack_pack_array(&pk, 1);
 			pml_mp_pack_cstr(&pk, "s");
+		}
+		if (k == H_SLOTS_STR) {
+			pml_mp_pack_cstr(&pk, "slots");
+			pml_mp_pack_cstr(&pk, "s0,s1,s2,s3");
 		}
 	}
 }
@@ -429,10 +450,13 @@ test_headers(void)
 		{ H_HUGE, "shape has more than" },
 		{ H_CLASSES, "'classes' is not an array" },
 		{ H_CLASSES_INT, "'classes' must hold strings" },
+		{ H_CLASSES_MIXED, "bad.mp: column 'a': 'classes' must hold strings" },
 		{ H_SLOTS, "1 slot names for 4 elements" },
+		{ H_SLOTS_STR, "bad.mp: column 'a': 'slots' is not an array" },
 		{ H_NEWER, "version 9 is newer" },
 		{ H_NO_VERSION, "no version" },
 		{ H_CHAIN, "'chain' is not an array" },
+		{ H_CHAIN_INPUT, "bad.mp: column 1 has no name" },
 	};
 	struct pml_buf b = PML_BUF_INIT;
 	msgpack_packer pk;
@@ -526,6 +550,94 @@ test_vec_kinds(void)
 	pml_header_release(&h);
 }
 
+/* A header with more columns than PML_MAX_COLUMNS is refused before any column is read. */
+static void
+test_too_many_columns(void)
+{
+	struct pml_buf b = PML_BUF_INIT;
+	msgpack_packer pk;
+	uint32_t i;
+
+	pml_mp_packer_init_buf(&pk, &b);
+	msgpack_pack_map(&pk, 3);
+	pml_mp_pack_cstr(&pk, "format");
+	pml_mp_pack_cstr(&pk, "pml-stream");
+	pml_mp_pack_cstr(&pk, "version");
+	msgpack_pack_uint32(&pk, 1);
+	pml_mp_pack_cstr(&pk, "columns");
+	msgpack_pack_array(&pk, PML_MAX_COLUMNS + 1);
+	for (i = 0; i < PML_MAX_COLUMNS + 1; i++)
+		msgpack_pack_nil(&pk);
+	expect_refused("100001 columns", b.buf, b.len, "bad.mp: 100001 columns is over the limit of 100000");
+	pml_buf_release(&b);
+}
+
+/* The writer checks each value against its column before writing anything. */
+static void
+test_writer_refuses(void)
+{
+	struct pml_header h;
+	struct pml_out out;
+	struct pml_writer *w;
+	struct pml_value v[2];
+	int rc;
+
+	pml_header_init(&h);
+	pml_schema_add(&h.schema, "n", PML_TYPE_INT);
+	pml_schema_add(&h.schema, "x", PML_TYPE_FLOAT);
+	pml_out_open(&out, "w.mp");
+	w = pml_writer_new(&out, &h);
+	memset(v, 0, sizeof(v));
+	v[0].kind = PML_STR;
+	v[0].u.s.ptr = "7";
+	v[0].u.s.len = 1;
+	pml_err_capture(1);
+	rc = pml_writer_put(w, v);
+	T_OK(rc < 0 && !strcmp(pml_err_last(),
+			       "w.mp: record 1, column 'n': cannot write a str value into a int column"),
+	     "writer: str into an int column refused: %s", pml_err_last());
+	v[0].kind = PML_INT;
+	v[0].u.i = 7;
+	v[1].kind = PML_FLOAT;
+	v[1].u.f = 1.0 / 0.0;
+	rc = pml_writer_put(w, v);
+	T_OK(rc < 0 && !strcmp(pml_err_last(),
+			       "w.mp: record 1, column 'x': cannot write a float value into a float column"),
+	     "writer: an infinite float refused: %s", pml_err_last());
+	pml_err_capture(0);
+	v[1].u.f = -2.5;
+	T_EQ_INT(pml_writer_put(w, v), 0, "writer: a good record after refused ones");
+	T_EQ_INT(pml_writer_count(w), 1, "writer: refused records are not counted");
+	pml_writer_finish(w, NULL, 0);
+	pml_writer_free(w);
+	T_EQ_INT(pml_out_close(&out), 0, "writer: output closed");
+	T_EQ_INT(read_all("w.mp"), 1, "the stream holds the one good record");
+	pml_header_release(&h);
+	unlink("w.mp");
+}
+
+/* An empty file after a complete stream: named, with nothing lost silently. */
+static void
+test_empty_second_file(void)
+{
+	char *paths[2] = { "rt.mp", "empty.mp" };
+	struct pml_reader *r;
+	const struct pml_value *v;
+	long n = 0;
+	int rc = 0;
+
+	spit("empty.mp", "", 0);
+	pml_err_capture(1);
+	r = pml_reader_open(2, paths, 0);
+	while (r && (rc = pml_reader_next(r, &v)) > 0)
+		n++;
+	pml_err_capture(0);
+	T_OK(r && n == 3 && rc < 0 && !strcmp(pml_err_last(), "empty.mp: empty input: no stream header"),
+	     "an empty second file is refused after the first one's 3 records: %s", pml_err_last());
+	pml_reader_free(r);
+	unlink("empty.mp");
+}
+
 int
 main(void)
 {
@@ -537,5 +649,8 @@ main(void)
 	test_concat();
 	test_headers();
 	test_vec_kinds();
+	test_too_many_columns();
+	test_writer_refuses();
+	test_empty_second_file();
 	return t_done();
 }
