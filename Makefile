@@ -216,6 +216,6 @@ coverage-report:
 
 build/fault/failmalloc.so: tests/fault/failmalloc.c
 	@mkdir -p $(@D)
-	$(QUIET_LINK)$(CC) -O1 -g -shared -fPIC -o $@ $< -ldl
+	$(QUIET_LINK)$(CC) -O1 -g -fno-omit-frame-pointer -shared -fPIC -o $@ $< -ldl
 
 .PHONY: coverage coverage-report

@@ -171,6 +171,14 @@ on_batch(size_t done, size_t total, void *ctx)
 	pml_progress_tick(&c->prog, done);
 }
 
+static void
+release_data(struct pml_dataset *train, struct pml_dataset *val)
+{
+	pml_dataset_release(train);
+	if (val)
+		pml_dataset_release(val);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -267,8 +275,10 @@ main(int argc, char **argv)
 	pml_mat_set_threads(o.threads);
 	if (pml_dataset_read(&train, argc - optind, argv + optind, o.features, o.label, NULL) < 0)
 		return pml_cli_finish(PML_EXIT_FAIL);
-	if (o.val && pml_dataset_read(&val, 1, (char **)&o.val, NULL, NULL, &train) < 0)
+	if (o.val && pml_dataset_read(&val, 1, (char **)&o.val, NULL, NULL, &train) < 0) {
+		pml_dataset_release(&train);
 		return pml_cli_finish(PML_EXIT_FAIL);
+	}
 	if (train.n_class == 1)
 		pml_die("label column '%s' has a single class ('%s'): nothing to learn", train.label,
 			train.classes[0]);
@@ -277,8 +287,10 @@ main(int argc, char **argv)
 		pml_usage_error("--loss ce needs an int label (classes); '%s' is a float", train.label);
 	net = pml_net_mlp(train.d.n_in, o.hidden, o.act, o.n_hidden, (float)o.dropout,
 			  train.n_class ? train.n_class : 1, loss);
-	if (!net)
+	if (!net) {
+		release_data(&train, o.val ? &val : NULL);
 		return pml_cli_finish(PML_EXIT_FAIL);
+	}
 	pml_net_init(net, o.init, o.t.seed);
 
 	memset(&lc, 0, sizeof(lc));
@@ -296,6 +308,8 @@ main(int argc, char **argv)
 		rc = pml_error("%s: error writing the log", o.log);
 	if (rc < 0) {
 		pml_net_free(net);
+		pml_curve_release(&lc.curve);
+		release_data(&train, o.val ? &val : NULL);
 		pml_error("%s not written", o.output);
 		return pml_cli_finish(PML_EXIT_FAIL);
 	}
@@ -320,8 +334,6 @@ main(int argc, char **argv)
 		rc = -1;
 	pml_curve_release(&lc.curve);
 	pml_model_release(&model);
-	pml_dataset_release(&train);
-	if (o.val)
-		pml_dataset_release(&val);
+	release_data(&train, o.val ? &val : NULL);
 	return pml_cli_finish(rc < 0 ? PML_EXIT_FAIL : PML_EXIT_OK);
 }

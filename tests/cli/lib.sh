@@ -4,12 +4,19 @@
 #   expect_err NAME RC WORDS CMD...  exit status RC and stderr contains WORDS
 # Each check prints one TAP line. $T is a fresh temp dir, removed at exit.
 # Set VALGRIND="valgrind -q --error-exitcode=99" to run tools under valgrind.
+# Sanitizer builds: ASan, LeakSanitizer and UBSan exit 1 after a report, the
+# status of the tools' own errors, so a report on an error path would pass
+# for the expected failure. abort_on_error=1 makes every report end in
+# SIGABRT (status 134), which each check counts as a crash. Options already
+# in the environment come last and win.
 set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/pml-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 PML_TOP=${PML_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 PATH="$PML_TOP/bin:$PATH"
 export LC_ALL=C OPENBLAS_NUM_THREADS=1
+export ASAN_OPTIONS="abort_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="abort_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 _n=0
 _failed=0
 

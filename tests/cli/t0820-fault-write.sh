@@ -4,6 +4,12 @@
 # left in place), and interrupted with EINTR (the write loop retries: the same
 # bytes, exit 0). WRITE_SWEEP_MAX (default 12) caps N per tool here; the full
 # sweep is in tests/torture.sh.
+# Sanitizer builds run it too: AddressSanitizer and UBSan work under strace,
+# and a report is a crash (status 134, lib.sh), never an accepted exit 1.
+# LeakSanitizer does not: it needs ptrace itself at exit, so leaks are not
+# checked here. The same error paths (a write that fails, the sticky error,
+# pml_out_close) run without strace and with leak checks in t0810 (/dev/full,
+# a full tmpfs, ulimit -f) and, in normal builds, under valgrind in t0800.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/t07-fixtures.inc"
 cd "$T"
@@ -11,7 +17,7 @@ if ! command -v strace > /dev/null || ! strace -o /dev/null true 2> /dev/null; t
 	ok "# SKIP strace missing or not allowed here"; done_testing; exit 0
 fi
 max=${WRITE_SWEEP_MAX:-12}
-# LeakSanitizer cannot run under ptrace (sanitizer builds)
+# LeakSanitizer cannot run under ptrace (see above)
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 if grep -q -- --coverage "$PML_TOP/build/flags" 2> /dev/null; then
 	ok "# SKIP coverage build: failed writes would corrupt the .gcda files"; done_testing; exit 0
