@@ -722,7 +722,34 @@ pml_train_opts_init(struct pml_train_opts *o)
 struct optim {
 	float *m, *v;               /* Adam moments, or SGD velocity in m */
 	uint64_t t;
+	float step, eps;            /* Adam's bias-corrected step and epsilon for step t */
 };
+
+/*
+ * The rows of the next batch, fetched into the caches a few at a time
+ * while the optimiser runs: the update waits on its divider, not on
+ * memory, so the fetches overlap it. Asking for all rows at once would
+ * stall on the memory system's queue instead.
+ */
+struct ahead {
+	const float *x;
+	size_t n_in;
+	const uint32_t *idx;        /* rows of the next batch */
+	size_t n, done;
+};
+
+static void
+ahead_until(struct ahead *a, size_t rows)
+{
+	size_t c, bytes = a->n_in * sizeof(float);
+
+	for (; a->done < rows && a->done < a->n; a->done++) {
+		const char *r = (const char *)(a->x + (size_t)a->idx[a->done] * a->n_in);
+
+		for (c = 0; c < bytes; c += 64)
+			__builtin_prefetch(r + c, 0, 1);
+	}
+}
 
 /*
  * Fused Adam: moments and weights in one pass. The SSE and AVX paths do
@@ -821,12 +848,7 @@ update(const struct pml_train_opts *o, struct optim *st, float *p, float *g, siz
 	float *m = st->m + off, *v = st->v ? st->v + off : NULL;
 
 	if (o->optim == PML_OPTIM_ADAM) {
-		float b1 = (float)o->beta1, b2 = (float)o->beta2;
-		double c1 = 1 - pow(o->beta1, (double)st->t), c2 = 1 - pow(o->beta2, (double)st->t);
-		float step = (float)(lr * sqrt(c2) / c1);
-		float eps = (float)(o->eps * sqrt(c2));
-
-		adam(p, g, m, v, n, b1, b2, step, eps, decay);
+		adam(p, g, m, v, n, (float)o->beta1, (float)o->beta2, st->step, st->eps, decay);
 	} else {
 		float mu = (float)o->momentum;
 
@@ -855,13 +877,36 @@ update(const struct pml_train_opts *o, struct optim *st, float *p, float *g, siz
 	}
 }
 
+/* Update n parameters from off in chunks, fetching next rows in between. */
 static void
-step_all(struct pml_net *net, const struct pml_train_opts *o, struct optim *st, float lr)
+update_chunked(struct pml_net *net, const struct pml_train_opts *o, struct optim *st,
+	       size_t off, size_t n, float lr, float decay, struct ahead *a)
+{
+	enum { CHUNK = 2048 };
+	size_t i, c;
+
+	for (i = 0; i < n; i += c) {
+		c = n - i < CHUNK ? n - i : CHUNK;
+		update(o, st, net->param + off + i, net->grad + off + i, off + i, c, lr, decay);
+		if (a)
+			ahead_until(a, a->n * (off + i + c) / net->n_param);
+	}
+}
+
+static void
+step_all(struct pml_net *net, const struct pml_train_opts *o, struct optim *st, float lr,
+	 struct ahead *a)
 {
 	size_t i;
 	float wd = (float)o->weight_decay;
 
 	st->t++;
+	if (o->optim == PML_OPTIM_ADAM) {
+		double c1 = 1 - pow(o->beta1, (double)st->t), c2 = 1 - pow(o->beta2, (double)st->t);
+
+		st->step = (float)(lr * sqrt(c2) / c1);
+		st->eps = (float)(o->eps * sqrt(c2));
+	}
 	for (i = 0; i < net->n_layer; i++) {
 		struct pml_layer *l = &net->layer[i];
 		size_t np = l->ops->n_params(l);
@@ -871,31 +916,14 @@ step_all(struct pml_net *net, const struct pml_train_opts *o, struct optim *st, 
 		if (l->kind == PML_LAYER_DENSE) {
 			size_t nw = l->n_out * l->n_in;
 
-			update(o, st, net->param + l->off, net->grad + l->off, l->off, nw, lr, wd);
-			update(o, st, net->param + l->off + nw, net->grad + l->off + nw, l->off + nw,
-			       np - nw, lr, 0);
+			update_chunked(net, o, st, l->off, nw, lr, wd, a);
+			update_chunked(net, o, st, l->off + nw, np - nw, lr, 0, a);
 		} else {
-			update(o, st, net->param + l->off, net->grad + l->off, l->off, np, lr, 0);
+			update_chunked(net, o, st, l->off, np, lr, 0, a);
 		}
 	}
-}
-
-/*
- * Ask for the rows of the next batch ahead of time (a hint, into the outer
- * caches): a random row costs a memory round trip, and the gather would
- * otherwise wait for each in turn.
- */
-static void
-prefetch_rows(const float *x, size_t n_in, const uint32_t *idx, size_t n)
-{
-	size_t i, c, bytes = n_in * sizeof(float);
-
-	for (i = 0; i < n; i++) {
-		const char *r = (const char *)(x + (size_t)idx[i] * n_in);
-
-		for (c = 0; c < bytes; c += 64)
-			__builtin_prefetch(r + c, 0, 1);
-	}
+	if (a)
+		ahead_until(a, a->n);
 }
 
 static double
@@ -937,7 +965,8 @@ pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml
 	     const struct pml_train_opts *o, struct pml_train_result *res)
 {
 	struct pml_rng rng;
-	struct optim st = { NULL, NULL, 0 };
+	struct optim st = { NULL, NULL, 0, 0, 0 };
+	struct ahead ahead;
 	uint32_t *idx = NULL, *bcls = NULL;
 	float *by = NULL, *best = NULL;
 	size_t i, epoch, n = train->n, k = net->n_out, n_batch, since_best = 0;
@@ -999,9 +1028,6 @@ pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml
 				else
 					memcpy(by + i * k, train->y + r * k, k * sizeof(float));
 			}
-			/* start fetching the next batch's rows while this one computes */
-			prefetch_rows(train->x, net->n_in, idx + start + bs,
-				      n - start - bs < o->batch ? n - start - bs : o->batch);
 			z = forward(net, net->in_buf, bs, 1, &rng);
 			loss_grad(net, z, bs, bcls, by, net->dact[net->n_layer], &sum_loss, &right);
 			if (!isfinite(sum_loss - before)) {
@@ -1014,7 +1040,12 @@ pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml
 			if (o->grad_hook)
 				o->grad_hook(net->grad, net->n_param, o->ctx);
 			lr = (float)sched_lr(o, epoch, b, n_batch);
-			step_all(net, o, &st, lr);
+			ahead.x = train->x;
+			ahead.n_in = net->n_in;
+			ahead.idx = idx + start + bs;
+			ahead.n = n - start - bs < o->batch ? n - start - bs : o->batch;
+			ahead.done = 0;
+			step_all(net, o, &st, lr, &ahead);
 			if (o->on_batch)
 				o->on_batch(start + bs, n, o->ctx);
 		}
