@@ -58,12 +58,12 @@ pml_mat_gemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k, float a
 }
 
 /*
- * Deterministic dense rows. Each dot product keeps eight partial sums (one
- * per lane of an 8-float vector), folds them in a fixed tree, then adds the
- * tail in order; four rows share each load of w. The same operations in the
- * same order run for a row whatever block it is in, so results are
- * independent of m. Plain multiply and add (no FMA contraction in ISO C
- * mode), so the AVX build of the kernel gives the same bits as SSE.
+ * Deterministic dense rows: y[r][j] = ((0 + x[r][0] w[0][j]) + x[r][1] w[1][j])
+ * + ... + b[j], the terms added in input order. Vectors run over outputs
+ * j, each lane doing exactly the scalar sequence, so the vector blocks,
+ * the scalar tail, an AVX and an SSE build and any batch all give the same
+ * bits for a row. Four rows share each load of w. Plain multiply and add
+ * (no FMA contraction in ISO C mode).
  */
 typedef float v8f __attribute__((vector_size(32)));
 
@@ -71,25 +71,39 @@ typedef float v8f __attribute__((vector_size(32)));
 	size_t i, j, kk, r; \
 	for (i = 0; i < m; i += 4) { \
 		size_t nr = m - i < 4 ? m - i : 4; \
-		for (j = 0; j < n; j++) { \
-			const float *wj = w + j * k; \
-			v8f s[4] = { { 0 }, { 0 }, { 0 }, { 0 } }, wv, xv; \
-			float t[4]; \
-			for (kk = 0; kk + 8 <= k; kk += 8) { \
-				memcpy(&wv, wj + kk, sizeof(wv)); \
+		for (j = 0; j + 16 <= n; j += 16) { \
+			v8f s[4][2] = { { { 0 } } }, w0, w1; \
+			for (kk = 0; kk < k; kk++) { \
+				memcpy(&w0, w + kk * n + j, sizeof(w0)); \
+				memcpy(&w1, w + kk * n + j + 8, sizeof(w1)); \
 				for (r = 0; r < nr; r++) { \
-					memcpy(&xv, x + (i + r) * k + kk, sizeof(xv)); \
-					s[r] += xv * wv; \
+					float xv = x[(i + r) * k + kk]; \
+					s[r][0] += xv * w0; \
+					s[r][1] += xv * w1; \
 				} \
 			} \
-			for (r = 0; r < nr; r++) { \
-				t[r] = ((s[r][0] + s[r][1]) + (s[r][2] + s[r][3])) + \
-				       ((s[r][4] + s[r][5]) + (s[r][6] + s[r][7])); \
-				for (size_t q = kk; q < k; q++) \
-					t[r] += x[(i + r) * k + q] * wj[q]; \
-				y[(i + r) * n + j] = t[r] + (b ? b[j] : 0.0f); \
-			} \
+			for (r = 0; r < nr; r++) \
+				for (size_t q = 0; q < 16; q++) \
+					y[(i + r) * n + j + q] = s[r][q / 8][q % 8] + (b ? b[j + q] : 0.0f); \
 		} \
+		for (; j + 8 <= n; j += 8) { \
+			v8f s[4] = { { 0 } }, w0; \
+			for (kk = 0; kk < k; kk++) { \
+				memcpy(&w0, w + kk * n + j, sizeof(w0)); \
+				for (r = 0; r < nr; r++) \
+					s[r] += x[(i + r) * k + kk] * w0; \
+			} \
+			for (r = 0; r < nr; r++) \
+				for (size_t q = 0; q < 8; q++) \
+					y[(i + r) * n + j + q] = s[r][q] + (b ? b[j + q] : 0.0f); \
+		} \
+		for (; j < n; j++) \
+			for (r = 0; r < nr; r++) { \
+				float t = 0; \
+				for (kk = 0; kk < k; kk++) \
+					t += x[(i + r) * k + kk] * w[kk * n + j]; \
+				y[(i + r) * n + j] = t + (b ? b[j] : 0.0f); \
+			} \
 	}
 
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))

@@ -103,6 +103,40 @@ unpack_f32le(float *dst, const char *src, size_t n)
 	}
 }
 
+/* A dense layer's weights in the file's order (output by output). */
+static void
+pack_dense_w(msgpack_packer *pk, const struct pml_layer *l)
+{
+	float *t = pml_xmallocarray(l->n_out, l->n_in * sizeof(float));
+
+	pml_dense_get_w(l, t);
+	pack_f32le(pk, t, l->n_out * l->n_in);
+	free(t);
+}
+
+/*
+ * A dense layer's weights (file order, output by output) and biases; -1 if
+ * one is not finite, *bad its index among all the network's parameters in
+ * file order.
+ */
+static int
+unpack_dense(struct pml_layer *l, const char *w, const char *b, size_t *bad)
+{
+	size_t j, nw = l->n_out * l->n_in;
+	float *t = pml_xmallocarray(l->n_out, l->n_in * sizeof(float));
+	int rc = 0;
+
+	unpack_f32le(t, w, nw);
+	unpack_f32le(l->b, b, l->n_out);
+	for (j = 0; j < nw + l->n_out && !rc; j++)
+		if (!isfinite(j < nw ? t[j] : l->b[j - nw])) {
+			*bad = l->off + j;
+			rc = -1;
+		}
+	pml_dense_set_w(l, t);
+	free(t);
+	return rc;
+}
 /* The network: {"n_in", "loss", "layers": [{"type", ...}]}; weights only if with_weights. */
 static void
 pack_net(msgpack_packer *pk, const struct pml_net *net, int with_weights)
@@ -136,7 +170,7 @@ pack_net(msgpack_packer *pk, const struct pml_net *net, int with_weights)
 			msgpack_pack_uint64(pk, l->n_out);
 			if (with_weights) {
 				pml_mp_pack_cstr(pk, "w");
-				pack_f32le(pk, l->w, l->n_out * l->n_in);
+				pack_dense_w(pk, l);
 				pml_mp_pack_cstr(pk, "b");
 				pack_f32le(pk, l->b, l->n_out);
 			}
@@ -297,7 +331,7 @@ load_net(struct pml_model *m, const msgpack_object *o, const char *path)
 {
 	const msgpack_object *layers = pml_mp_get(o, "layers");
 	struct pml_net *net;
-	size_t n_in, width, i;
+	size_t n_in, width, i, bad = 0;
 	enum pml_loss loss;
 	char *s;
 
@@ -380,14 +414,12 @@ load_net(struct pml_model *m, const msgpack_object *o, const char *path)
 
 		if (ly->kind != PML_LAYER_DENSE)
 			continue;
-		unpack_f32le(ly->w, pml_mp_get(l, "w")->via.bin.ptr, ly->n_out * ly->n_in);
-		unpack_f32le(ly->b, pml_mp_get(l, "b")->via.bin.ptr, ly->n_out);
-	}
-	for (i = 0; i < net->n_param; i++)
-		if (!isfinite(net->param[i])) {
-			pml_error("%s: network: weight %zu is not finite", path, i);
+		if (unpack_dense(ly, pml_mp_get(l, "w")->via.bin.ptr, pml_mp_get(l, "b")->via.bin.ptr,
+				 &bad) < 0) {
+			pml_error("%s: network: weight %zu is not finite", path, bad);
 			goto fail;
 		}
+	}
 	m->net = net;
 	return 0;
 fail:

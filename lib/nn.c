@@ -64,23 +64,39 @@ dense_n_params(const struct pml_layer *l)
 	return l->n_out * l->n_in + l->n_out;
 }
 
+/* Weights are drawn output by output (the order of the model file). */
 static void
 dense_init(struct pml_layer *l, enum pml_init how, struct pml_rng *r)
 {
-	size_t i, n = l->n_out * l->n_in;
+	size_t o, i;
+	double a = sqrt(6.0 / (double)(l->n_in + l->n_out)), sd = sqrt(2.0 / (double)l->n_in);
 
-	if (how == PML_INIT_XAVIER) {
-		double a = sqrt(6.0 / (double)(l->n_in + l->n_out));
-
-		for (i = 0; i < n; i++)
-			l->w[i] = (float)((2 * pml_rng_double(r) - 1) * a);
-	} else {
-		double sd = sqrt(2.0 / (double)l->n_in);
-
-		for (i = 0; i < n; i++)
-			l->w[i] = (float)(pml_rng_normal(r) * sd);
-	}
+	for (o = 0; o < l->n_out; o++)
+		for (i = 0; i < l->n_in; i++)
+			l->w[i * l->n_out + o] = how == PML_INIT_XAVIER
+				? (float)((2 * pml_rng_double(r) - 1) * a)
+				: (float)(pml_rng_normal(r) * sd);
 	memset(l->b, 0, l->n_out * sizeof(float));
+}
+
+void
+pml_dense_get_w(const struct pml_layer *l, float *dst)
+{
+	size_t o, i;
+
+	for (o = 0; o < l->n_out; o++)
+		for (i = 0; i < l->n_in; i++)
+			dst[o * l->n_in + i] = l->w[i * l->n_out + o];
+}
+
+void
+pml_dense_set_w(struct pml_layer *l, const float *src)
+{
+	size_t o, i;
+
+	for (o = 0; o < l->n_out; o++)
+		for (i = 0; i < l->n_in; i++)
+			l->w[i * l->n_out + o] = src[o * l->n_in + i];
 }
 
 static void
@@ -88,13 +104,14 @@ dense_forward(struct pml_layer *l, const float *x, float *y, size_t n, int train
 	      struct pml_rng *rng)
 {
 	(void)rng;
-	/* y = x W^T + b: sgemm while training; for inference a kernel whose
-	 * rows do not depend on the batch, so every batching agrees. */
+	/* y = x W + b (W is n_in x n_out): sgemm while training; for
+	 * inference a kernel whose rows do not depend on the batch, so every
+	 * batching agrees. */
 	if (!train) {
 		pml_mat_dense_rows(x, n, l->n_in, l->w, l->n_out, l->b, y);
 		return;
 	}
-	pml_mat_gemm(0, 1, n, l->n_out, l->n_in, 1, x, l->n_in, l->w, l->n_in, 0, y, l->n_out);
+	pml_mat_gemm(0, 0, n, l->n_out, l->n_in, 1, x, l->n_in, l->w, l->n_out, 0, y, l->n_out);
 	pml_mat_add_row(y, n, l->n_out, l->b);
 }
 
@@ -103,12 +120,12 @@ dense_backward(struct pml_layer *l, const float *x, const float *y, const float 
 	       float *dx, size_t n)
 {
 	(void)y;
-	/* dW += dy^T x, db += column sums of dy, dx = dy W (the optimiser
+	/* dW += x^T dy, db += column sums of dy, dx = dy W^T (the optimiser
 	 * zeroes the gradients as it reads them: no separate clearing pass) */
-	pml_mat_gemm(1, 0, l->n_out, l->n_in, n, 1, dy, l->n_out, x, l->n_in, 1, l->gw, l->n_in);
+	pml_mat_gemm(1, 0, l->n_in, l->n_out, n, 1, x, l->n_in, dy, l->n_out, 1, l->gw, l->n_out);
 	pml_mat_col_sum(dy, n, l->n_out, 1, l->gb);
 	if (dx)
-		pml_mat_gemm(0, 0, n, l->n_in, l->n_out, 1, dy, l->n_out, l->w, l->n_in, 0, dx,
+		pml_mat_gemm(0, 1, n, l->n_in, l->n_out, 1, dy, l->n_out, l->w, l->n_out, 0, dx,
 			     l->n_in);
 }
 

@@ -25,8 +25,8 @@ void pml_mat_gemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k, fl
 		      float *c, size_t ldc);
 
 /*
- * y[i][j] = dot(x[i], w[j]) + b[j]: a dense layer's forward pass, x is
- * m x k, w is n x k (both row-major, packed), y is m x n. Unlike sgemm, a
+ * y = x w + b: a dense layer's forward pass, x is m x k, w is k x n (both
+ * row-major, packed), y is m x n. Unlike sgemm, a
  * row's result does not depend on m or on the other rows (a fixed
  * summation order per row), so a record gets the same bits alone or in any
  * batch: pml-eval and pml-serve-stdin agree to the last digit whatever

@@ -93,7 +93,7 @@ struct pml_layer {
 	enum pml_act act;           /* PML_LAYER_ACT */
 	float rate;                 /* PML_LAYER_DROPOUT: probability of dropping */
 	size_t off;                 /* offset of the parameters in net->param */
-	float *w, *b;               /* dense: w is n_out x n_in, then b[n_out] */
+	float *w, *b;               /* dense: w is n_in x n_out (w[i * n_out + o]), then b[n_out] */
 	float *gw, *gb;             /* the same slices of net->grad */
 	float *mask;                /* dropout: m_batch x n_out scale factors */
 	size_t m_mask;
@@ -129,6 +129,13 @@ int pml_sched_parse(const char *s, enum pml_sched *sc);
 
 /* The op table of a layer kind by its name ("dense", "relu", ...), or NULL. */
 const struct pml_layer_ops *pml_layer_ops_find(const char *name);
+/*
+ * A dense layer's weights in the order of the model file, output by output
+ * (n_out x n_in, dst[o * n_in + i]), and back. The layer keeps them input
+ * by input (n_in x n_out), the orientation sgemm runs fastest on here.
+ */
+void pml_dense_get_w(const struct pml_layer *l, float *dst);
+void pml_dense_set_w(struct pml_layer *l, const float *src);
 
 struct pml_net *pml_net_new(size_t n_in);
 /* Add layers (before pml_net_finish). 0, or -1 with a message. */

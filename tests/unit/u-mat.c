@@ -68,39 +68,49 @@ check_gemm(int ta, int tb, size_t m, size_t n, size_t k, float alpha, float beta
 	free(c2);
 }
 
-/* pml_mat_dense_rows: right within float tolerance, and a row's bits do
+/* pml_mat_dense_rows: the sums in input order, exactly (vector blocks and
+ * scalar tail alike), right within float tolerance, and a row's bits do
  * not depend on the batch it is computed in. */
 static void
-check_dense_rows(struct pml_rng *r)
+check_dense_rows(struct pml_rng *r, size_t n)
 {
-	enum { M = 13, K = 37, N = 9 };
-	float x[M * K], w[N * K], b[N], y[M * N], one[3 * N], ref[M * N];
-	size_t i;
-	int same = 1;
+	enum { M = 13, K = 37, NMAX = 40 };
+	float x[M * K], w[K * NMAX], b[NMAX], y[M * NMAX], one[3 * NMAX], ref[M * NMAX];
+	size_t i, j, kk;
+	int same = 1, exact = 1;
 	double worst = 0;
 
 	for (i = 0; i < M * K; i++)
 		x[i] = (float)(pml_rng_double(r) * 2 - 1);
-	for (i = 0; i < N * K; i++)
+	for (i = 0; i < K * n; i++)
 		w[i] = (float)(pml_rng_double(r) * 2 - 1);
-	for (i = 0; i < N; i++)
+	for (i = 0; i < n; i++)
 		b[i] = (float)(pml_rng_double(r) - 0.5);
-	pml_mat_dense_rows(x, M, K, w, N, b, y);
-	pml_mat_gemm_ref(0, 1, M, N, K, 1, x, K, w, K, 0, ref, N);
-	for (i = 0; i < M * N; i++) {
-		double d = fabs((double)y[i] - (ref[i] + b[i % N]));
+	pml_mat_dense_rows(x, M, K, w, n, b, y);
+	for (i = 0; i < M; i++)
+		for (j = 0; j < n; j++) {
+			float t = 0;
+
+			for (kk = 0; kk < K; kk++)
+				t += x[i * K + kk] * w[kk * n + j];
+			exact &= y[i * n + j] == t + b[j];
+		}
+	T_OK(exact, "dense rows, %zu outputs: the scalar sums in input order, bit for bit", n);
+	pml_mat_gemm_ref(0, 0, M, n, K, 1, x, K, w, n, 0, ref, n);
+	for (i = 0; i < M * n; i++) {
+		double d = fabs((double)y[i] - (ref[i] + b[i % n]));
 		if (d > worst)
 			worst = d;
 	}
-	T_OK(worst < 1e-5, "dense rows match the reference (worst %.3g)", worst);
+	T_OK(worst < 1e-5, "dense rows, %zu outputs, match the reference (worst %.3g)", n, worst);
 	for (i = 0; i < M; i++) {
-		pml_mat_dense_rows(x + i * K, 1, K, w, N, b, one);
-		if (memcmp(one, y + i * N, N * sizeof(float)))
+		pml_mat_dense_rows(x + i * K, 1, K, w, n, b, one);
+		if (memcmp(one, y + i * n, n * sizeof(float)))
 			same = 0;
 	}
 	T_OK(same, "each row alone gives the same bits as in the batch of %d", M);
-	pml_mat_dense_rows(x + 5 * K, 3, K, w, N, NULL, one);
-	T_OK(fabs(one[0] + b[0] - y[5 * N]) < 1e-6, "no bias (NULL)");
+	pml_mat_dense_rows(x + 5 * K, 3, K, w, n, NULL, one);
+	T_OK(fabs(one[0] + b[0] - y[5 * n]) < 1e-6, "no bias (NULL)");
 }
 
 int
@@ -111,7 +121,9 @@ main(void)
 	float c[6] = { 1, 2, 3, 4, 5, 6 }, bias[3] = { 10, 20, 30 }, s[3] = { 1, 1, 1 };
 
 	pml_rng_seed(&r, 7);
-	check_dense_rows(&r);
+	check_dense_rows(&r, 9);
+	check_dense_rows(&r, 40);
+	check_dense_rows(&r, 3);
 	pml_mat_set_threads(1);
 	T_EQ_INT(pml_mat_threads(), 1, "one BLAS thread");
 	T_OK(pml_mat_corename() && *pml_mat_corename(), "core name '%s'", pml_mat_corename());
