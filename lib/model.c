@@ -403,7 +403,7 @@ load_model(struct pml_model *m, const msgpack_object *o, const char *path)
 
 	if (!o || o->type != MSGPACK_OBJECT_MAP)
 		return pml_error("%s: 'model' is missing or not a map", path);
-	if (pml_schema_unpack(&m->input, pml_mp_get(o, "input"), path) < 0)
+	if (pml_schema_unpack(&m->input, pml_mp_get(o, "input"), path, "'input'") < 0)
 		return -1;
 	x = pml_mp_get(o, "chain");
 	if (!x || x->type != MSGPACK_OBJECT_ARRAY)

@@ -200,13 +200,14 @@ unpack_names(const msgpack_object *o, size_t *n_out, char ***out, const char *wh
 }
 
 int
-pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *where)
+pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *where,
+		  const char *field)
 {
 	uint32_t i, d;
 
 	pml_schema_init(s);
 	if (!arr || arr->type != MSGPACK_OBJECT_ARRAY)
-		return pml_error("%s: header 'columns' is missing or not an array", where);
+		return pml_error("%s: %s is missing or not an array", where, field);
 	if (arr->via.array.size > PML_MAX_COLUMNS)
 		return pml_error("%s: %u columns is over the limit of %d", where, arr->via.array.size,
 				 PML_MAX_COLUMNS);
@@ -330,13 +331,13 @@ pml_header_decode(struct pml_header *h, const msgpack_object *map, const char *w
 	if (version > PML_STREAM_VERSION)
 		return pml_error("%s: stream format version %llu is newer than this pml reads (%d); "
 				 "upgrade pml", where, (unsigned long long)version, PML_STREAM_VERSION);
-	if (pml_schema_unpack(&h->schema, pml_mp_get(map, "columns"), where) < 0)
+	if (pml_schema_unpack(&h->schema, pml_mp_get(map, "columns"), where, "header 'columns'") < 0)
 		goto fail;
 	if (unpack_rawlist(&h->provenance, pml_mp_get(map, "provenance"), where, "provenance") < 0 ||
 	    unpack_rawlist(&h->chain, pml_mp_get(map, "chain"), where, "chain") < 0)
 		goto fail;
 	o = pml_mp_get(map, "chain_input");
-	if (o && pml_schema_unpack(&h->chain_input, o, where) < 0)
+	if (o && pml_schema_unpack(&h->chain_input, o, where, "header 'chain_input'") < 0)
 		goto fail;
 	return 0;
 fail:
