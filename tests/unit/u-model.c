@@ -1,4 +1,4 @@
-/* u-model.c: model file round trip, and refusal of every kind of damaged file. */
+/* u-model.c: model file round trip, refusal of every kind of damaged file, training data. */
 #include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
@@ -607,6 +607,339 @@ test_shapes(const char *dir)
 	pml_buf_release(&step);
 }
 
+struct row {
+	int x_nil, y_nil;
+	long long y;
+};
+
+/*
+ * A stream with x f32[4] and, if label, y int with n_class names (none if
+ * 0), one record per row.
+ */
+static void
+small_stream(const char *path, int label, size_t n_class, char **classes, const struct row *rows,
+	     size_t n)
+{
+	struct pml_header h;
+	struct pml_out out;
+	struct pml_writer *w;
+	struct pml_column *c;
+	uint32_t dim[1] = { 4 };
+	float x[4] = { 1, 2, 3, 4 };
+	size_t i;
+
+	pml_header_init(&h);
+	c = pml_schema_add(&h.schema, "x", PML_TYPE_VEC);
+	pml_column_set_vec(c, PML_ELEM_F32, 1, dim);
+	if (label) {
+		c = pml_schema_add(&h.schema, "y", PML_TYPE_INT);
+		c->role = PML_ROLE_LABEL;
+		if (n_class)
+			pml_column_set_classes(c, n_class, classes);
+	}
+	pml_out_open(&out, path);
+	w = pml_writer_new(&out, &h);
+	for (i = 0; i < n; i++) {
+		struct pml_value v[2];
+
+		memset(v, 0, sizeof(v));
+		v[0].kind = rows[i].x_nil ? PML_NIL : PML_VEC;
+		v[0].u.s.ptr = (const char *)x;
+		v[0].u.s.len = sizeof(x);
+		v[1].kind = rows[i].y_nil ? PML_NIL : PML_INT;
+		v[1].u.i = rows[i].y;
+		pml_writer_put(w, v);
+	}
+	pml_writer_finish(w, NULL, 0);
+	pml_writer_free(w);
+	pml_out_close(&out);
+	pml_header_release(&h);
+}
+
+/* pml_dataset_read(path) with feature, label and like; 1 if refused with "path: want". */
+static int
+ds_refused(const char *path, const char *feature, const char *label,
+	   const struct pml_dataset *like, const char *want)
+{
+	struct pml_dataset ds;
+	char *paths[1] = { (char *)path };
+	char full[512];
+
+	snprintf(full, sizeof(full), "%s: %s", path, want);
+	pml_err_clear();
+	if (pml_dataset_read(&ds, 1, paths, feature, label, like) == 0) {
+		pml_dataset_release(&ds);
+		return 0;
+	}
+	if (strcmp(pml_err_last(), full))
+		printf("# got: %s\n# want: %s\n", pml_err_last(), full);
+	return !strcmp(pml_err_last(), full);
+}
+
+static void
+test_dataset(const char *dir)
+{
+	char tr_p[256], va_p[256], p[256], fd_path[64], *paths[1];
+	char *abc[3] = { "a", "b", "c" }, *abx[3] = { "a", "b", "x" };
+	struct pml_dataset tr, va, ds;
+	struct row rows[3];
+	struct pml_buf b = PML_BUF_INIT;
+	size_t i, ok;
+	int fds[2];
+	ssize_t got;
+
+	memset(rows, 0, sizeof(rows));
+	snprintf(tr_p, sizeof(tr_p), "%s/tr.mp", dir);
+	snprintf(va_p, sizeof(va_p), "%s/va.mp", dir);
+	snprintf(p, sizeof(p), "%s/ds.mp", dir);
+	gen("blobs", 50, 1, tr_p);
+	gen("blobs", 20, 2, va_p);
+	paths[0] = tr_p;
+	T_EQ_INT(pml_dataset_read(&tr, 1, paths, NULL, NULL, NULL), 0, "blobs read");
+	for (i = 0, ok = 1; i < tr.d.n; i++)
+		ok &= tr.cls[i] < 3;
+	T_OK(tr.d.n == 50 && tr.d.n_in == 4 && tr.n_class == 3 && !strcmp(tr.classes[2], "c") &&
+	     !strcmp(tr.feature, "x") && !strcmp(tr.label, "y") && !tr.y && ok,
+	     "50 records of f32[4] with classes a, b, c");
+	paths[0] = va_p;
+	T_OK(pml_dataset_read(&va, 1, paths, NULL, NULL, &tr) == 0 && va.d.n == 20,
+	     "validation data like the training data");
+	T_OK(pml_dataset_fingerprint(&tr) == pml_dataset_fingerprint(&tr) &&
+	     pml_dataset_fingerprint(&tr) != pml_dataset_fingerprint(&va), "fingerprints");
+
+	gen("reg", 30, 3, p);
+	paths[0] = p;
+	T_OK(pml_dataset_read(&ds, 1, paths, NULL, NULL, NULL) == 0 && ds.d.n == 30 &&
+	     ds.d.n_in == 3 && ds.y && !ds.cls && !ds.n_class, "regression data: float labels");
+	pml_dataset_release(&ds);
+	gen("blobs-u8", 10, 4, p);
+	T_OK(pml_dataset_read(&ds, 1, paths, NULL, NULL, NULL) == 0 && ds.d.n == 10 &&
+	     ds.x[0] == (float)(unsigned char)ds.x[0], "u8 vectors read as floats");
+	pml_dataset_release(&ds);
+	gen("intlabel", 30, 5, p);
+	T_OK(pml_dataset_read(&ds, 1, paths, NULL, NULL, NULL) == 0 && ds.n_class == 3 &&
+	     !strcmp(ds.classes[0], "0") && !strcmp(ds.classes[2], "2"),
+	     "unnamed classes become \"0\"..\"2\"");
+	pml_dataset_release(&va);
+	T_OK(pml_dataset_read(&va, 1, paths, NULL, NULL, &ds) == 0 && va.n_class == 3,
+	     "unnamed classes like the training data's");
+	pml_dataset_release(&va);
+	pml_dataset_release(&ds);
+
+	pml_err_capture(1);
+	gen("wide", 5, 6, p);
+	T_OK(ds_refused(p, NULL, NULL, &tr, "columns 'x' and 'y' do not match the training data's"),
+	     "another vector size than the training data's: %s", pml_err_last());
+	gen("reg", 5, 6, p);
+	T_OK(ds_refused(p, "nope", NULL, NULL, "no column 'nope' (--features)"),
+	     "a feature column that is not there: %s", pml_err_last());
+	gen("float-x", 5, 6, p);
+	T_OK(ds_refused(p, NULL, NULL, NULL, "no vec feature column: name one with --features"),
+	     "no vec column: %s", pml_err_last());
+	T_OK(ds_refused(p, "x", NULL, NULL, "column 'x' is float, features must be a vec"),
+	     "a float feature column: %s", pml_err_last());
+	gen("blobs", 5, 6, p);
+	T_OK(ds_refused(p, NULL, "id", NULL,
+			"label column 'id' is str: int (classes) or float (regression) expected"),
+	     "a str label column: %s", pml_err_last());
+	gen("blobs", 0, 6, p);
+	T_OK(ds_refused(p, NULL, NULL, NULL, "no records"), "no records: %s", pml_err_last());
+
+	small_stream(p, 0, 0, NULL, rows, 0);
+	T_OK(ds_refused(p, NULL, NULL, NULL, "no label column: name one with --label"),
+	     "no label column: %s", pml_err_last());
+	small_stream(p, 1, 3, abx, rows, 1);
+	T_OK(ds_refused(p, NULL, NULL, &tr,
+			"label column 'y': classes differ from the training data's (3 vs 3)"),
+	     "other class names than the training data's: %s", pml_err_last());
+	small_stream(p, 1, 2, abc, rows, 1);
+	T_OK(ds_refused(p, NULL, NULL, &tr,
+			"label column 'y': classes differ from the training data's (2 vs 3)"),
+	     "fewer classes than the training data: %s", pml_err_last());
+	rows[1].x_nil = 1;
+	small_stream(p, 1, 3, abc, rows, 2);
+	T_OK(ds_refused(p, NULL, NULL, NULL, "record 2, column 'x': missing value"),
+	     "a nil feature: %s", pml_err_last());
+	rows[1].x_nil = 0;
+	rows[2].y_nil = 1;
+	small_stream(p, 1, 3, abc, rows, 3);
+	T_OK(ds_refused(p, NULL, NULL, NULL, "record 3, column 'y': missing value"),
+	     "a nil label: %s", pml_err_last());
+	rows[2].y_nil = 0;
+	rows[0].y = 3;
+	small_stream(p, 1, 3, abc, rows, 1);
+	T_OK(ds_refused(p, NULL, NULL, NULL, "record 1, column 'y': class 3 out of range"),
+	     "a class past the names: %s", pml_err_last());
+	rows[0].y = -1;
+	small_stream(p, 1, 0, NULL, rows, 1);
+	T_OK(ds_refused(p, NULL, NULL, NULL, "record 1, column 'y': class -1 out of range"),
+	     "a negative class: %s", pml_err_last());
+	rows[0].y = 3;
+	small_stream(p, 1, 0, NULL, rows, 1);
+	gen("intlabel", 10, 5, va_p);
+	paths[0] = va_p;
+	pml_dataset_read(&va, 1, paths, NULL, NULL, NULL);
+	T_OK(ds_refused(p, NULL, NULL, &va, "record 1, column 'y': class 3 out of range"),
+	     "a class past the training data's unnamed classes: %s", pml_err_last());
+	pml_dataset_release(&va);
+	rows[0].y = 1000000;
+	small_stream(p, 1, 0, NULL, rows, 1);
+	T_OK(ds_refused(p, NULL, NULL, NULL, "label column 'y': 1000001 classes is too many"),
+	     "a million and one unnamed classes: %s", pml_err_last());
+
+	/*
+	 * From a pipe no file size bounds the rows: the matrix starts at 1024
+	 * rows and doubles. The whole stream must fit in the pipe's buffer.
+	 */
+	gen("blobs", 1100, 7, p);
+	slurp(p, &b);
+	if (pipe(fds) == 0) {
+		fcntl(fds[1], F_SETFL, O_NONBLOCK);
+		got = write(fds[1], b.buf, b.len);
+		close(fds[1]);
+		snprintf(fd_path, sizeof(fd_path), "/dev/fd/%d", fds[0]);
+		paths[0] = fd_path;
+		if (got == (ssize_t)b.len)
+			T_OK(pml_dataset_read(&ds, 1, paths, NULL, NULL, NULL) == 0 && ds.d.n == 1100 &&
+			     ds.m_row == 2048, "1100 records from a pipe: %zu rows allocated", ds.m_row);
+		else
+			T_OK(1, "# SKIP the pipe holds %zd of %zu bytes", got, b.len);
+		close(fds[0]);
+		pml_dataset_release(&ds);
+	}
+	pml_buf_reset(&b);
+
+	/* a stream cut short: the reader's message */
+	slurp(tr_p, &b);
+	write_bytes(p, b.buf, b.len - 3);
+	paths[0] = p;
+	pml_err_clear();
+	T_OK(pml_dataset_read(&ds, 1, paths, NULL, NULL, NULL) < 0 && strstr(pml_err_last(), p),
+	     "a truncated stream: %s", pml_err_last());
+	snprintf(p, sizeof(p), "%s/none.mp", dir);
+	pml_err_clear();
+	T_OK(pml_dataset_read(&ds, 1, paths, NULL, NULL, NULL) < 0 && strstr(pml_err_last(), p),
+	     "a missing file: %s", pml_err_last());
+	pml_err_capture(0);
+
+	pml_dataset_release(&tr);
+	pml_buf_release(&b);
+	unlink(tr_p);
+	unlink(va_p);
+	snprintf(p, sizeof(p), "%s/ds.mp", dir);
+	unlink(p);
+}
+
+/* The JSON from "meta" on, for messages. */
+static const char *
+meta_part(const struct pml_buf *json)
+{
+	const char *p = strstr(json->buf, "\"meta\"");
+
+	return p ? p : json->buf;
+}
+
+/* A model filled from training data and results, saved and loaded back. */
+static void
+test_from_training(const char *dir)
+{
+	char tr_p[256], p[256], *paths[1];
+	struct pml_dataset tr, va;
+	struct pml_train_opts o;
+	struct pml_train_result res;
+	struct pml_train_meta tm;
+	struct pml_model m, l;
+	struct pml_buf json = PML_BUF_INIT;
+	size_t hidden = 5;
+	enum pml_act act = PML_ACT_TANH;
+	char fp[40];
+
+	snprintf(tr_p, sizeof(tr_p), "%s/tr.mp", dir);
+	snprintf(p, sizeof(p), "%s/trained.pmlm", dir);
+	paths[0] = tr_p;
+	gen("blobs", 40, 11, tr_p);
+	pml_dataset_read(&tr, 1, paths, NULL, NULL, NULL);
+	gen("blobs", 10, 12, tr_p);
+	pml_dataset_read(&va, 1, paths, NULL, NULL, &tr);
+
+	pml_train_opts_init(&o);
+	memset(&res, 0, sizeof(res));
+	res.epochs_run = 3;
+	res.train_loss = 0.5;
+	res.train_acc = 0.75;
+	res.val_loss = NAN;
+	res.val_acc = NAN;
+	memset(&tm, 0, sizeof(tm));
+	tm.command = "pml-train -o trained.pmlm";
+	tm.seed = 7;
+	tm.threads = 1;
+	tm.opts = &o;
+	tm.res = &res;
+	tm.init = PML_INIT_XAVIER;
+	tm.hidden = &hidden;
+	tm.act = &act;
+	tm.n_hidden = 1;
+	tm.train = &tr;
+	pml_model_from_training(&m, pml_net_mlp(4, &hidden, &act, 1, 0, 3, PML_LOSS_SOFTMAX_CE), &tm);
+	T_EQ_INT(pml_model_save(&m, p), 0, "a model from training saved");
+	T_OK(pml_model_load(&l, p) == 0 && l.n_class == 3 && !strcmp(l.classes[1], "b") &&
+	     !strcmp(l.label, "y") && !l.chain.n && l.input.n_col == 3,
+	     "and loaded: classes, label and the stream's schema as input");
+	pml_model_meta_json(&l, &json);
+	snprintf(fp, sizeof(fp), "\"data_fingerprint\":\"%016llx\"",
+		 (unsigned long long)pml_dataset_fingerprint(&tr));
+	T_OK(strstr(json.buf, "\"tool\":\"pml-train\"") && strstr(json.buf, "\"seed\":7") &&
+	     strstr(json.buf, "\"preset\":null") && strstr(json.buf, "\"activation\":[\"tanh\"]") &&
+	     strstr(json.buf, "\"nesterov\":false") && strstr(json.buf, "\"validation\":null") &&
+	     strstr(json.buf, "\"train\":{\"records\":40,") && strstr(json.buf, fp),
+	     "its metadata: %.400s", meta_part(&json));
+	pml_model_release(&l);
+	pml_model_release(&m);
+
+	/* with validation data, a preset, no command; a NaN becomes null */
+	pml_buf_reset(&json);
+	o.nesterov = 1;
+	res.best_epoch = 2;
+	res.val_loss = 0.25;
+	tm.command = NULL;
+	tm.preset = "small";
+	tm.val = &va;
+	pml_model_from_training(&m, pml_net_mlp(4, &hidden, &act, 1, 0, 3, PML_LOSS_SOFTMAX_CE), &tm);
+	pml_model_meta_json(&m, &json);
+	T_OK(strstr(json.buf, "\"command\":\"\"") && strstr(json.buf, "\"preset\":\"small\"") &&
+	     strstr(json.buf, "\"nesterov\":true") &&
+	     strstr(json.buf, "\"validation\":{\"records\":10,\"loss\":0.25,\"accuracy\":null}"),
+	     "metadata with validation data: %.400s", meta_part(&json));
+	pml_model_release(&m);
+	pml_dataset_release(&va);
+	pml_dataset_release(&tr);
+
+	/* a chained stream: the chain's input; then a regression model */
+	gen("chained", 20, 13, tr_p);
+	pml_dataset_read(&tr, 1, paths, NULL, NULL, NULL);
+	tm.val = NULL;
+	tm.train = &tr;
+	pml_model_from_training(&m, pml_net_mlp(4, &hidden, &act, 1, 0, 3, PML_LOSS_SOFTMAX_CE), &tm);
+	T_OK(pml_model_save(&m, p) == 0 && pml_model_load(&l, p) == 0 && l.chain.n == 1 &&
+	     l.input.n_col == 3 && !strcmp(l.input.col[1].name, "x_raw"),
+	     "a chained stream: the model's input is the chain's input");
+	pml_model_release(&l);
+	pml_model_release(&m);
+	pml_dataset_release(&tr);
+	gen("reg", 20, 14, tr_p);
+	pml_dataset_read(&tr, 1, paths, NULL, NULL, NULL);
+	tm.train = &tr;
+	pml_model_from_training(&m, pml_net_mlp(3, &hidden, &act, 1, 0, 1, PML_LOSS_MSE), &tm);
+	T_OK(pml_model_save(&m, p) == 0 && pml_model_load(&l, p) == 0 && !l.n_class &&
+	     l.net->loss == PML_LOSS_MSE, "a regression model from training");
+	pml_model_release(&l);
+	pml_model_release(&m);
+	pml_dataset_release(&tr);
+	pml_buf_release(&json);
+	unlink(tr_p);
+	unlink(p);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -733,6 +1066,8 @@ main(int argc, char **argv)
 	pml_err_capture(0);
 	test_edits(path, bad);
 	test_shapes(dir);
+	test_dataset(dir);
+	test_from_training(dir);
 
 	pml_model_release(&m);
 	pml_buf_release(&file);
