@@ -606,12 +606,15 @@ test_writer_refuses(void)
 	struct pml_header h;
 	struct pml_out out;
 	struct pml_writer *w;
-	struct pml_value v[2];
+	struct pml_value v[3];
+	uint32_t dim[1] = { 2 };
+	float x[2] = { 1, 2 };
 	int rc;
 
 	pml_header_init(&h);
 	pml_schema_add(&h.schema, "n", PML_TYPE_INT);
 	pml_schema_add(&h.schema, "x", PML_TYPE_FLOAT);
+	pml_column_set_vec(pml_schema_add(&h.schema, "v", PML_TYPE_VEC), PML_ELEM_F32, 1, dim);
 	pml_out_open(&out, "w.mp");
 	w = pml_writer_new(&out, &h);
 	memset(v, 0, sizeof(v));
@@ -626,14 +629,35 @@ test_writer_refuses(void)
 	v[0].kind = PML_INT;
 	v[0].u.i = 7;
 	v[1].kind = PML_FLOAT;
-	v[1].u.f = 1.0 / 0.0;
+	v[1].u.f = INFINITY;
+	v[2].kind = PML_VEC;
+	v[2].u.s.ptr = (const char *)x;
+	v[2].u.s.len = sizeof(x);
 	rc = pml_writer_put(w, v);
 	T_OK(rc < 0 && !strcmp(pml_err_last(),
-			       "w.mp: record 1, column 'x': cannot write a float value into a float column"),
+			       "w.mp: record 1, column 'x': float value inf is not finite"),
 	     "writer: an infinite float refused: %s", pml_err_last());
-	pml_err_capture(0);
+	v[1].u.f = -INFINITY;
+	rc = pml_writer_put(w, v);
+	T_OK(rc < 0 && !strcmp(pml_err_last(),
+			       "w.mp: record 1, column 'x': float value -inf is not finite"),
+	     "writer: a negative infinite float refused: %s", pml_err_last());
 	v[1].u.f = -2.5;
+	v[2].u.s.len = 4;
+	rc = pml_writer_put(w, v);
+	T_OK(rc < 0 && !strcmp(pml_err_last(), "w.mp: record 1, column 'v': vec value of 4 bytes, "
+			       "the column takes 8 (2 x f32)"),
+	     "writer: a vec of the wrong size refused: %s", pml_err_last());
+	pml_err_capture(0);
+	v[2].u.s.len = sizeof(x);
 	T_EQ_INT(pml_writer_put(w, v), 0, "writer: a good record after refused ones");
+	pml_err_capture(1);
+	v[1].u.f = NAN;
+	rc = pml_writer_put(w, v);
+	T_OK(rc < 0 && !strcmp(pml_err_last(),
+			       "w.mp: record 2, column 'x': float value nan is not finite"),
+	     "writer: a NaN refused, in record 2: %s", pml_err_last());
+	pml_err_capture(0);
 	T_EQ_INT(pml_writer_count(w), 1, "writer: refused records are not counted");
 	pml_writer_finish(w, NULL, 0);
 	pml_writer_free(w);
