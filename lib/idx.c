@@ -11,6 +11,7 @@
 #include "pml/err.h"
 #include "pml/idx.h"
 #include "pml/io.h"
+#include "pml/rng.h"
 #include "pml/schema.h"
 
 struct idx_file {
@@ -209,28 +210,85 @@ static const char *const fashion[] = {
 };
 static const char *const digits[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
 
-static int
-add_name(size_t *n, char ***names, const char *s, size_t len, const char *where)
-{
-	size_t bad;
+#define MAX_CLASSES 65536
 
+/*
+ * Class names as they are added. slot is an open-addressing hash table of
+ * name indexes plus 1 (0: empty), n_slot a power of 2 at least twice n,
+ * so a duplicate is found without comparing every pair of names.
+ */
+struct name_set {
+	size_t n, m;
+	char **names;
+	uint32_t *slot;
+	size_t n_slot;
+};
+
+static size_t
+name_slot(const struct name_set *set, const char *s, size_t len)
+{
+	return (size_t)pml_hash64(s, len, 0) & (set->n_slot - 1);
+}
+
+static void
+name_set_grow(struct name_set *set)
+{
+	size_t k, h;
+
+	free(set->slot);
+	set->n_slot = set->n_slot ? set->n_slot * 2 : 64;
+	set->slot = pml_xcalloc(set->n_slot, sizeof(*set->slot));
+	for (k = 0; k < set->n; k++) {
+		h = name_slot(set, set->names[k], strlen(set->names[k]));
+		while (set->slot[h])
+			h = (h + 1) & (set->n_slot - 1);
+		set->slot[h] = (uint32_t)k + 1;
+	}
+}
+
+static int
+add_name(struct name_set *set, const char *s, size_t len, const char *where)
+{
+	size_t bad, h;
+	uint32_t k;
+
+	if (set->n >= MAX_CLASSES)
+		return pml_error("%s: more than %d class names", where, MAX_CLASSES);
 	if (len == 0)
-		return pml_error("%s: empty class name (number %zu)", where, *n + 1);
+		return pml_error("%s: empty class name (number %zu)", where, set->n + 1);
 	if (!pml_utf8_valid(s, len, &bad))
-		return pml_error("%s: class %zu: invalid UTF-8", where, *n + 1);
-	for (size_t k = 0; k < *n; k++)
-		if (strlen((*names)[k]) == len && !memcmp((*names)[k], s, len))
+		return pml_error("%s: class %zu: invalid UTF-8", where, set->n + 1);
+	if (2 * (set->n + 1) > set->n_slot)
+		name_set_grow(set);
+	for (h = name_slot(set, s, len); (k = set->slot[h]); h = (h + 1) & (set->n_slot - 1))
+		if (strlen(set->names[k - 1]) == len && !memcmp(set->names[k - 1], s, len))
 			return pml_error("%s: class name '%.*s' given twice", where, (int)len, s);
-	if (*n >= 65536)
-		return pml_error("%s: more than 65536 class names", where);
-	*names = pml_xreallocarray(*names, *n + 1, sizeof(**names));
-	(*names)[(*n)++] = pml_xmemdupz(s, len);
+	PML_ALLOC_GROW(set->names, set->n + 1, set->m);
+	set->names[set->n++] = pml_xmemdupz(s, len);
+	set->slot[h] = (uint32_t)set->n;
+	return 0;
+}
+
+/* Hand the names over (rc 0) or free them (rc -1); the table goes either way. */
+static int
+name_set_finish(struct name_set *set, int rc, size_t *n, char ***names)
+{
+	free(set->slot);
+	if (rc < 0) {
+		pml_classes_free(set->n, set->names);
+		*n = 0;
+		*names = NULL;
+		return -1;
+	}
+	*n = set->n;
+	*names = set->names;
 	return 0;
 }
 
 int
 pml_classes_get(const char *spec, size_t *n, char ***names)
 {
+	struct name_set set = { 0 };
 	const char *const *preset = NULL;
 	size_t k;
 
@@ -242,29 +300,25 @@ pml_classes_get(const char *spec, size_t *n, char ***names)
 		preset = digits;
 	if (preset) {
 		for (k = 0; k < 10; k++)
-			add_name(n, names, preset[k], strlen(preset[k]), spec);
-		return 0;
+			add_name(&set, preset[k], strlen(preset[k]), spec);
+		return name_set_finish(&set, 0, n, names);
 	}
 	for (const char *p = spec;;) {
 		const char *e = strchr(p, ',');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (add_name(n, names, p, len, "--classes") < 0)
-			goto fail;
+		if (add_name(&set, p, len, "--classes") < 0)
+			return name_set_finish(&set, -1, n, names);
 		if (!e)
 			break;
 		p = e + 1;
 	}
-	return 0;
-fail:
-	pml_classes_free(*n, *names);
-	*n = 0;
-	*names = NULL;
-	return -1;
+	return name_set_finish(&set, 0, n, names);
 }
 
 int
 pml_classes_read(const char *path, size_t *n, char ***names)
 {
+	struct name_set set = { 0 };
 	struct pml_in in;
 	struct pml_buf b = PML_BUF_INIT;
 	char blk[4096];
@@ -294,23 +348,19 @@ pml_classes_read(const char *path, size_t *n, char ***names)
 		size_t len = e ? (size_t)(e - p) : (size_t)(end - p);
 		if (len && p[len - 1] == '\r')
 			len--;
-		if (len && add_name(n, names, p, len, in.name) < 0)
+		if (len && add_name(&set, p, len, in.name) < 0)
 			goto out;
 		p += (e ? (size_t)(e - p) + 1 : len);
 		if (!e)
 			break;
 	}
-	if (*n == 0) {
+	if (set.n == 0) {
 		pml_error("%s: no class names", in.name);
 		goto out;
 	}
 	rc = 0;
 out:
-	if (rc < 0) {
-		pml_classes_free(*n, *names);
-		*n = 0;
-		*names = NULL;
-	}
+	rc = name_set_finish(&set, rc, n, names);
 	pml_buf_release(&b);
 	pml_in_close(&in);
 	return rc;

@@ -325,6 +325,58 @@ get_size(const msgpack_object *o, size_t max, size_t *v)
 	return 0;
 }
 
+/*
+ * Check layer i (from 0) whose input is *width wide, and set *width to its
+ * output: a known type, a dense layer's shape against its bins, a dropout
+ * rate in [0, 1). So load_net's second pass, whose pml_net_add_* messages
+ * name no file, fails only on nn.c's limits for a dense layer (over 2^24
+ * wide: a file of 64 MiB or more).
+ */
+static int
+check_layer(const msgpack_object *l, size_t i, size_t *width, const char *path)
+{
+	const msgpack_object *t = pml_mp_get(l, "type"), *w, *b;
+	const char *p;
+	size_t n, li, lo;
+	enum pml_act act;
+	double rate;
+	char *s;
+	int rc = 0;
+
+	if (pml_mp_str(t, &p, &n) < 0)
+		return pml_error("%s: network: layer %zu has no type", path, i + 1);
+	if (memchr(p, '\0', n))
+		return pml_error("%s: network: layer %zu: type holds a NUL byte", path, i + 1);
+	if (pml_mp_is_str(t, "dense")) {
+		if (get_size(pml_mp_get(l, "n_in"), PML_MAX_VEC_ELEMS, &li) < 0 ||
+		    get_size(pml_mp_get(l, "n_out"), PML_MAX_VEC_ELEMS, &lo) < 0 || li != *width || !lo)
+			return pml_error("%s: network: layer %zu: bad shape", path, i + 1);
+		w = pml_mp_get(l, "w");
+		b = pml_mp_get(l, "b");
+		if (!w || w->type != MSGPACK_OBJECT_BIN || !b || b->type != MSGPACK_OBJECT_BIN ||
+		    (uint64_t)w->via.bin.size != (uint64_t)li * lo * 4 ||
+		    (uint64_t)b->via.bin.size != (uint64_t)lo * 4)
+			return pml_error("%s: network: layer %zu: weights do not match %zu x %zu", path,
+					 i + 1, lo, li);
+		*width = lo;
+		return 0;
+	}
+	if (pml_mp_is_str(t, "dropout")) {
+		if (pml_mp_double(pml_mp_get(l, "rate"), &rate) < 0)
+			return pml_error("%s: network: layer %zu: bad dropout rate", path, i + 1);
+		/* the network keeps a float: under 1 as a double may be 1 as a float */
+		if (!(rate >= 0 && rate < 1) || (float)rate >= 1)
+			return pml_error("%s: network: layer %zu: dropout rate %g is not in [0, 1)", path,
+					 i + 1, rate);
+		return 0;
+	}
+	s = pml_xmemdupz(p, n);
+	if (pml_act_parse(s, &act) < 0)
+		rc = pml_error("%s: network: layer %zu: unknown type '%s'", path, i + 1, s);
+	free(s);
+	return rc;
+}
+
 /* Build the network from its map, checking every size against the bins first. */
 static int
 load_net(struct pml_model *m, const msgpack_object *o, const char *path)
@@ -347,61 +399,35 @@ load_net(struct pml_model *m, const msgpack_object *o, const char *path)
 	if (!layers || layers->type != MSGPACK_OBJECT_ARRAY || !layers->via.array.size ||
 	    layers->via.array.size > MODEL_MAX_LAYERS)
 		return pml_error("%s: network: bad or missing 'layers'", path);
-	/* first pass: shapes and bin sizes, nothing allocated */
+	/* first pass: types, shapes, bin sizes and rates, nothing allocated */
 	width = n_in;
-	for (i = 0; i < layers->via.array.size; i++) {
-		const msgpack_object *l = &layers->via.array.ptr[i], *w, *b;
-		size_t li, lo;
-
-		if (pml_mp_is_str(pml_mp_get(l, "type"), "dense")) {
-			if (get_size(pml_mp_get(l, "n_in"), PML_MAX_VEC_ELEMS, &li) < 0 ||
-			    get_size(pml_mp_get(l, "n_out"), PML_MAX_VEC_ELEMS, &lo) < 0 ||
-			    li != width || !lo)
-				return pml_error("%s: network: layer %zu: bad shape", path, i + 1);
-			w = pml_mp_get(l, "w");
-			b = pml_mp_get(l, "b");
-			if (!w || w->type != MSGPACK_OBJECT_BIN || !b || b->type != MSGPACK_OBJECT_BIN ||
-			    (uint64_t)w->via.bin.size != (uint64_t)li * lo * 4 ||
-			    (uint64_t)b->via.bin.size != (uint64_t)lo * 4)
-				return pml_error("%s: network: layer %zu: weights do not match %zu x %zu",
-						 path, i + 1, lo, li);
-			width = lo;
-		} else {
-			const msgpack_object *t = pml_mp_get(l, "type");
-			const char *p;
-			size_t n;
-
-			if (pml_mp_str(t, &p, &n) < 0)
-				return pml_error("%s: network: layer %zu has no type", path, i + 1);
-			s = pml_xmemdupz(p, n);
-			if (!pml_layer_ops_find(s)) {
-				pml_error("%s: network: layer %zu: unknown type '%s'", path, i + 1, s);
-				free(s);
-				return -1;
-			}
-			free(s);
-		}
-	}
+	for (i = 0; i < layers->via.array.size; i++)
+		if (check_layer(&layers->via.array.ptr[i], i, &width, path) < 0)
+			return -1;
+	if (loss == PML_LOSS_SOFTMAX_CE && width < 2)
+		return pml_error("%s: network: loss '%s' needs 2 or more outputs, the last layer has %zu",
+				 path, pml_loss_name(loss), width);
 	net = pml_net_new(n_in);
 	for (i = 0; i < layers->via.array.size; i++) {
 		const msgpack_object *l = &layers->via.array.ptr[i];
 		const msgpack_object *t = pml_mp_get(l, "type");
 		enum pml_act act;
-		double rate;
+		double rate = 0;
 		int rc;
 
-		s = pml_xmemdupz(t->via.str.ptr, t->via.str.size);
-		if (!strcmp(s, "dense")) {
+		/* what check_layer() let through: a size over nn.c's limits can still fail */
+		if (pml_mp_is_str(t, "dense")) {
 			rc = pml_net_add_dense(net, (size_t)pml_mp_get(l, "n_out")->via.u64);
-		} else if (!strcmp(s, "dropout")) {
-			rc = pml_mp_double(pml_mp_get(l, "rate"), &rate) < 0 ? pml_error("%s: network: layer %zu: bad dropout rate", path, i + 1)
-			     : pml_net_add_dropout(net, (float)rate);
-		} else if (pml_act_parse(s, &act) == 0) {
-			rc = pml_net_add_act(net, act);
+		} else if (pml_mp_is_str(t, "dropout")) {
+			pml_mp_double(pml_mp_get(l, "rate"), &rate);
+			rc = pml_net_add_dropout(net, (float)rate);
 		} else {
-			rc = pml_error("%s: network: layer %zu: unknown type '%s'", path, i + 1, s);
+			s = pml_xmemdupz(t->via.str.ptr, t->via.str.size);
+			if (pml_act_parse(s, &act) < 0)
+				PML_BUG("layer type '%s' passed check_layer()", s);
+			free(s);
+			rc = pml_net_add_act(net, act);
 		}
-		free(s);
 		if (rc < 0)
 			goto fail;
 	}
@@ -435,7 +461,7 @@ load_model(struct pml_model *m, const msgpack_object *o, const char *path)
 
 	if (!o || o->type != MSGPACK_OBJECT_MAP)
 		return pml_error("%s: 'model' is missing or not a map", path);
-	if (pml_schema_unpack(&m->input, pml_mp_get(o, "input"), path) < 0)
+	if (pml_schema_unpack(&m->input, pml_mp_get(o, "input"), path, "'input'") < 0)
 		return -1;
 	x = pml_mp_get(o, "chain");
 	if (!x || x->type != MSGPACK_OBJECT_ARRAY)
@@ -450,10 +476,9 @@ load_model(struct pml_model *m, const msgpack_object *o, const char *path)
 	m->feature = pml_mp_xstrdup(pml_mp_get(o, "feature"));
 	if (!m->feature || !*m->feature)
 		return pml_error("%s: 'feature' is missing", path);
+	/* nil: no label; a str holding a NUL is no name either */
 	x = pml_mp_get(o, "label");
-	if (x && x->type == MSGPACK_OBJECT_STR)
-		m->label = pml_mp_xstrdup(x);
-	else if (x && x->type != MSGPACK_OBJECT_NIL)
+	if (x && x->type != MSGPACK_OBJECT_NIL && !(m->label = pml_mp_xstrdup(x)))
 		return pml_error("%s: 'label' is not a string", path);
 	x = pml_mp_get(o, "classes");
 	if (!x || x->type != MSGPACK_OBJECT_ARRAY)

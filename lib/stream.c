@@ -200,13 +200,14 @@ unpack_names(const msgpack_object *o, size_t *n_out, char ***out, const char *wh
 }
 
 int
-pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *where)
+pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *where,
+		  const char *field)
 {
 	uint32_t i, d;
 
 	pml_schema_init(s);
 	if (!arr || arr->type != MSGPACK_OBJECT_ARRAY)
-		return pml_error("%s: header 'columns' is missing or not an array", where);
+		return pml_error("%s: %s is missing or not an array", where, field);
 	if (arr->via.array.size > PML_MAX_COLUMNS)
 		return pml_error("%s: %u columns is over the limit of %d", where, arr->via.array.size,
 				 PML_MAX_COLUMNS);
@@ -330,13 +331,13 @@ pml_header_decode(struct pml_header *h, const msgpack_object *map, const char *w
 	if (version > PML_STREAM_VERSION)
 		return pml_error("%s: stream format version %llu is newer than this pml reads (%d); "
 				 "upgrade pml", where, (unsigned long long)version, PML_STREAM_VERSION);
-	if (pml_schema_unpack(&h->schema, pml_mp_get(map, "columns"), where) < 0)
+	if (pml_schema_unpack(&h->schema, pml_mp_get(map, "columns"), where, "header 'columns'") < 0)
 		goto fail;
 	if (unpack_rawlist(&h->provenance, pml_mp_get(map, "provenance"), where, "provenance") < 0 ||
 	    unpack_rawlist(&h->chain, pml_mp_get(map, "chain"), where, "chain") < 0)
 		goto fail;
 	o = pml_mp_get(map, "chain_input");
-	if (o && pml_schema_unpack(&h->chain_input, o, where) < 0)
+	if (o && pml_schema_unpack(&h->chain_input, o, where, "header 'chain_input'") < 0)
 		goto fail;
 	return 0;
 fail:
@@ -362,20 +363,6 @@ pack_value(msgpack_packer *pk, const struct pml_value *v)
 	case PML_STR: pml_mp_pack_strn(pk, v->u.s.ptr, v->u.s.len); break;
 	case PML_VEC: pml_mp_pack_bin(pk, v->u.s.ptr, v->u.s.len); break;
 	}
-}
-
-static int
-value_fits(const struct pml_column *c, const struct pml_value *v)
-{
-	switch (v->kind) {
-	case PML_NIL: return 1;
-	case PML_BOOL: return c->type == PML_TYPE_BOOL;
-	case PML_INT: return c->type == PML_TYPE_INT;
-	case PML_FLOAT: return c->type == PML_TYPE_FLOAT && isfinite(v->u.f);
-	case PML_STR: return c->type == PML_TYPE_STR;
-	case PML_VEC: return c->type == PML_TYPE_VEC && v->u.s.len == c->n_elem * pml_elem_size(c->elem);
-	}
-	return 0;
 }
 
 void
@@ -421,17 +408,47 @@ pml_writer_new(struct pml_out *out, const struct pml_header *h)
 	return w;
 }
 
+/* 0 if v may go into column i of the next record, else -1 with a message. */
+static int
+check_value(const struct pml_writer *w, size_t i, const struct pml_value *v)
+{
+	const struct pml_column *c = &w->schema.col[i];
+	unsigned long long rec = (unsigned long long)w->count + 1;
+	size_t want;
+	int fits;
+
+	switch (v->kind) {
+	case PML_NIL: return 0;
+	case PML_BOOL: fits = c->type == PML_TYPE_BOOL; break;
+	case PML_INT: fits = c->type == PML_TYPE_INT; break;
+	case PML_FLOAT: fits = c->type == PML_TYPE_FLOAT; break;
+	case PML_STR: fits = c->type == PML_TYPE_STR; break;
+	case PML_VEC: fits = c->type == PML_TYPE_VEC; break;
+	default: fits = 0; break;
+	}
+	if (!fits)
+		return pml_error("%s: record %llu, column '%s': cannot write a %s value into a %s column",
+				 w->out->name, rec, c->name, pml_kind_name(v->kind),
+				 pml_type_name(c->type));
+	if (v->kind == PML_FLOAT && !isfinite(v->u.f))
+		return pml_error("%s: record %llu, column '%s': float value %g is not finite",
+				 w->out->name, rec, c->name, v->u.f);
+	want = c->n_elem * pml_elem_size(c->elem);
+	if (v->kind == PML_VEC && v->u.s.len != want)
+		return pml_error("%s: record %llu, column '%s': vec value of %zu bytes, the column "
+				 "takes %zu (%zu x %s)", w->out->name, rec, c->name, v->u.s.len, want,
+				 c->n_elem, pml_elem_name(c->elem));
+	return 0;
+}
+
 int
 pml_writer_put(struct pml_writer *w, const struct pml_value *vals)
 {
 	size_t i;
 
 	for (i = 0; i < w->schema.n_col; i++)
-		if (!value_fits(&w->schema.col[i], &vals[i]))
-			return pml_error("%s: record %llu, column '%s': cannot write a %s value "
-					 "into a %s column", w->out->name,
-					 (unsigned long long)w->count + 1, w->schema.col[i].name,
-					 pml_kind_name(vals[i].kind), pml_type_name(w->schema.col[i].type));
+		if (check_value(w, i, &vals[i]) < 0)
+			return -1;
 	msgpack_pack_array(&w->pk, w->schema.n_col);
 	for (i = 0; i < w->schema.n_col; i++)
 		pack_value(&w->pk, &vals[i]);

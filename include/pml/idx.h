@@ -42,8 +42,8 @@ void pml_idx_free(struct pml_idx *x);
  * pml_classes_get: spec is a preset name ("fashion-mnist", "mnist": the
  * digits 0..9) or a comma-separated list; pml_classes_read: one name per
  * line of a file (blank lines and a final newline ignored; CRLF ok).
- * Names must be non-empty, valid UTF-8 and distinct. 0, or -1 with a
- * message. Free with pml_classes_free.
+ * Names must be non-empty, valid UTF-8 and distinct, 65536 at most. 0, or
+ * -1 with a message. Free with pml_classes_free.
  */
 int pml_classes_get(const char *spec, size_t *n, char ***names);
 int pml_classes_read(const char *path, size_t *n, char ***names);

@@ -60,9 +60,14 @@ void pml_header_add_step(struct pml_header *h, const struct pml_schema *input,
 void pml_header_encode(const struct pml_header *h, struct pml_buf *b);
 /* Decode a header map. 0, or -1 with a message prefixed by where. */
 int pml_header_decode(struct pml_header *h, const msgpack_object *map, const char *where);
-/* Encode / decode a schema as the "columns" array (used by the model file). */
+/*
+ * Encode / decode a schema as the "columns" array (used by the model file).
+ * field names the array in messages ("header 'columns'", "'input'"); 0, or
+ * -1 with a message prefixed by where.
+ */
 void pml_schema_pack(const struct pml_schema *s, msgpack_packer *pk);
-int pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *where);
+int pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *where,
+		      const char *field);
 
 /*
  * Reader over one or more files read one after the other ("-" is stdin;

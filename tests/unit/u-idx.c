@@ -2,8 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+
+#include "pml/buf.h"
 
 #include "pml/err.h"
 #include "pml/idx.h"
@@ -219,6 +222,75 @@ test_classes(void)
 	unlink("u-idx-names.gz");
 }
 
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * names c1..cN joined by sep, then extra. The duplicate check once
+ * compared every name with every name before it: 65537 names took about
+ * 2e9 comparisons (seconds). The limit is checked first and duplicates
+ * are found by hashing; 2 s leaves room for a loaded machine and a
+ * sanitizer build.
+ */
+static void
+many_names(struct pml_buf *b, size_t n, char sep, const char *extra)
+{
+	size_t k;
+
+	pml_buf_reset(b);
+	for (k = 1; k <= n; k++) {
+		char one[32];
+
+		snprintf(one, sizeof(one), "%sc%zu", k > 1 ? (sep == ',' ? "," : "\n") : "", k);
+		pml_buf_addstr(b, one);
+	}
+	pml_buf_addstr(b, extra);
+}
+
+static void
+test_many_classes(void)
+{
+	struct pml_buf b = PML_BUF_INIT;
+	size_t n;
+	char **names;
+	double t;
+
+	many_names(&b, 65536, ',', "");
+	t = now();
+	T_OK(pml_classes_get(b.buf, &n, &names) == 0 && n == 65536 && !strcmp(names[65535], "c65536"),
+	     "65536 class names taken");
+	pml_classes_free(n, names);
+	pml_err_capture(1);
+	many_names(&b, 65535, ',', ",c1");
+	T_OK(pml_classes_get(b.buf, &n, &names) < 0 && n == 0 && !names &&
+	     ERR_IS("--classes: class name 'c1' given twice"),
+	     "the first name again as name 65536: %s", pml_err_last());
+	many_names(&b, 65537, ',', "");
+	T_OK(pml_classes_get(b.buf, &n, &names) < 0 && n == 0 && !names &&
+	     ERR_IS("--classes: more than 65536 class names"), "65537 class names: %s",
+	     pml_err_last());
+	many_names(&b, 70000, '\n', "\n");
+	put("u-idx-names", (const unsigned char *)b.buf, b.len);
+	T_OK(pml_classes_read("u-idx-names", &n, &names) < 0 &&
+	     ERR_IS("u-idx-names: more than 65536 class names"), "70000 names in a file: %s",
+	     pml_err_last());
+	many_names(&b, 60000, '\n', "\nc59999\n");
+	put("u-idx-names", (const unsigned char *)b.buf, b.len);
+	T_OK(pml_classes_read("u-idx-names", &n, &names) < 0 &&
+	     ERR_IS("u-idx-names: class name 'c59999' given twice"), "a late duplicate in a file: %s",
+	     pml_err_last());
+	pml_err_capture(0);
+	t = now() - t;
+	T_OK(t < 2, "five lists of 60000 to 70000 names checked in %.3f s", t);
+	pml_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -291,6 +363,7 @@ main(void)
 	test_one_dim();
 	test_gzip(img, sizeof(img), lab, sizeof(lab));
 	test_classes();
+	test_many_classes();
 	unlink("u-idx-img");
 	unlink("u-idx-lab");
 	unlink("u-idx-bad");

@@ -203,6 +203,20 @@ expect_refused(const char *what, const void *p, size_t n, const char *words)
 	T_OK(got < 0 && strstr(pml_err_last(), words), "%s refused (%s)", what, pml_err_last());
 }
 
+/* The same, with the whole message. */
+static void
+expect_message(const char *what, const void *p, size_t n, const char *msg)
+{
+	long got;
+
+	spit("bad.mp", p, n);
+	pml_err_capture(1);
+	pml_err_clear();
+	got = read_all("bad.mp");
+	pml_err_capture(0);
+	T_OK(got < 0 && !strcmp(pml_err_last(), msg), "%s refused (%s)", what, pml_err_last());
+}
+
 static void
 test_bad(void)
 {
@@ -343,7 +357,7 @@ test_frame(void)
 /* A header whose single column map is given as raw packing steps. */
 enum hk { H_OK, H_NO_COLUMNS, H_NO_NAME, H_DUP, H_TYPE, H_ROLE, H_ELEM, H_SHAPE, H_SHAPE0,
 	  H_HUGE, H_CLASSES, H_CLASSES_INT, H_CLASSES_MIXED, H_SLOTS, H_SLOTS_STR, H_NEWER,
-	  H_NO_VERSION, H_CHAIN, H_CHAIN_INPUT };
+	  H_NO_VERSION, H_CHAIN, H_CHAIN_INPUT, H_CHAIN_INPUT_STR };
 
 static void
 pack_header(struct pml_buf *b, enum hk k)
@@ -352,7 +366,8 @@ pack_header(struct pml_buf *b, enum hk k)
 	int n_col = k == H_DUP ? 2 : 1, i;
 
 	pml_mp_packer_init_buf(&pk, b);
-	msgpack_pack_map(&pk, k == H_NO_VERSION ? 2 : k == H_CHAIN || k == H_CHAIN_INPUT ? 4 : 3);
+	msgpack_pack_map(&pk, k == H_NO_VERSION ? 2 : k == H_CHAIN || k == H_CHAIN_INPUT ||
+			      k == H_CHAIN_INPUT_STR ? 4 : 3);
 	pml_mp_pack_cstr(&pk, "format");
 	pml_mp_pack_cstr(&pk, "pml-stream");
 	if (k != H_NO_VERSION) {
@@ -370,6 +385,10 @@ pack_header(struct pml_buf *b, enum hk k)
 		msgpack_pack_map(&pk, 1);
 		pml_mp_pack_cstr(&pk, "type");
 		pml_mp_pack_cstr(&pk, "int");
+	}
+	if (k == H_CHAIN_INPUT_STR) {
+		pml_mp_pack_cstr(&pk, "chain_input");
+		pml_mp_pack_cstr(&pk, "a");
 	}
 	pml_mp_pack_cstr(&pk, "columns");
 	if (k == H_NO_COLUMNS) {
@@ -467,6 +486,14 @@ test_headers(void)
 		pack_header(&b, bad[i].k);
 		expect_refused("bad header", b.buf, b.len, bad[i].words);
 	}
+	pml_buf_reset(&b);
+	pack_header(&b, H_NO_COLUMNS);
+	expect_message("a header whose 'columns' is a str", b.buf, b.len,
+		       "bad.mp: header 'columns' is missing or not an array");
+	pml_buf_reset(&b);
+	pack_header(&b, H_CHAIN_INPUT_STR);
+	expect_message("a header whose 'chain_input' is a str", b.buf, b.len,
+		       "bad.mp: header 'chain_input' is missing or not an array");
 	/* good header, then records of the wrong kinds */
 	pml_buf_reset(&b);
 	pack_header(&b, H_OK);
@@ -579,12 +606,15 @@ test_writer_refuses(void)
 	struct pml_header h;
 	struct pml_out out;
 	struct pml_writer *w;
-	struct pml_value v[2];
+	struct pml_value v[3];
+	uint32_t dim[1] = { 2 };
+	float x[2] = { 1, 2 };
 	int rc;
 
 	pml_header_init(&h);
 	pml_schema_add(&h.schema, "n", PML_TYPE_INT);
 	pml_schema_add(&h.schema, "x", PML_TYPE_FLOAT);
+	pml_column_set_vec(pml_schema_add(&h.schema, "v", PML_TYPE_VEC), PML_ELEM_F32, 1, dim);
 	pml_out_open(&out, "w.mp");
 	w = pml_writer_new(&out, &h);
 	memset(v, 0, sizeof(v));
@@ -599,14 +629,35 @@ test_writer_refuses(void)
 	v[0].kind = PML_INT;
 	v[0].u.i = 7;
 	v[1].kind = PML_FLOAT;
-	v[1].u.f = 1.0 / 0.0;
+	v[1].u.f = INFINITY;
+	v[2].kind = PML_VEC;
+	v[2].u.s.ptr = (const char *)x;
+	v[2].u.s.len = sizeof(x);
 	rc = pml_writer_put(w, v);
 	T_OK(rc < 0 && !strcmp(pml_err_last(),
-			       "w.mp: record 1, column 'x': cannot write a float value into a float column"),
+			       "w.mp: record 1, column 'x': float value inf is not finite"),
 	     "writer: an infinite float refused: %s", pml_err_last());
-	pml_err_capture(0);
+	v[1].u.f = -INFINITY;
+	rc = pml_writer_put(w, v);
+	T_OK(rc < 0 && !strcmp(pml_err_last(),
+			       "w.mp: record 1, column 'x': float value -inf is not finite"),
+	     "writer: a negative infinite float refused: %s", pml_err_last());
 	v[1].u.f = -2.5;
+	v[2].u.s.len = 4;
+	rc = pml_writer_put(w, v);
+	T_OK(rc < 0 && !strcmp(pml_err_last(), "w.mp: record 1, column 'v': vec value of 4 bytes, "
+			       "the column takes 8 (2 x f32)"),
+	     "writer: a vec of the wrong size refused: %s", pml_err_last());
+	pml_err_capture(0);
+	v[2].u.s.len = sizeof(x);
 	T_EQ_INT(pml_writer_put(w, v), 0, "writer: a good record after refused ones");
+	pml_err_capture(1);
+	v[1].u.f = NAN;
+	rc = pml_writer_put(w, v);
+	T_OK(rc < 0 && !strcmp(pml_err_last(),
+			       "w.mp: record 2, column 'x': float value nan is not finite"),
+	     "writer: a NaN refused, in record 2: %s", pml_err_last());
+	pml_err_capture(0);
 	T_EQ_INT(pml_writer_count(w), 1, "writer: refused records are not counted");
 	pml_writer_finish(w, NULL, 0);
 	pml_writer_free(w);
