@@ -4,6 +4,7 @@
  * network in PyTorch. A benchmark helper, not a tool.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pml/buf.h"
@@ -68,8 +69,12 @@ main(int argc, char **argv)
 		if (i)
 			pml_buf_addch(&b, ',');
 		if (l->kind == PML_LAYER_DENSE) {
+			float *w = malloc(l->n_in * l->n_out * sizeof(float));
+
+			pml_dense_get_w(l, w);      /* n_out x n_in, as torch.nn.Linear keeps it */
 			pml_buf_addf(&b, "{\"kind\":\"dense\",\"n_in\":%zu,\"n_out\":%zu,\"w\":", l->n_in, l->n_out);
-			floats(&b, l->w, l->n_in * l->n_out);
+			floats(&b, w, l->n_in * l->n_out);
+			free(w);
 			pml_buf_addstr(&b, ",\"b\":");
 			floats(&b, l->b, l->n_out);
 			pml_buf_addch(&b, '}');

@@ -567,9 +567,13 @@ fixture_model(const char *path, size_t n_class, float scale, const float *bias)
 		return -1;
 	l = &m.net->layer[0];
 	if (n_class) {
+		/* output by output: ant = x0, bee = x1, cat = -x0 - x1 */
 		static const float w[] = { 1, 0, 0, 1, -1, -1 };
+		float sw[6];
+
 		for (j = 0; j < 6; j++)
-			l->w[j] = scale * w[j];
+			sw[j] = scale * w[j];
+		pml_dense_set_w(l, sw);
 		for (j = 0; j < 3; j++)
 			l->b[j] = bias[j];
 	} else {
