@@ -67,43 +67,89 @@ pml_mat_gemm_ref(int trans_a, int trans_b, size_t m, size_t n, size_t k, float a
  */
 typedef float v8f __attribute__((vector_size(32)));
 
+/* y[j..j+8) of one row: the sums plus the biases (or + 0, as the tail does) */
+#define DENSE_PUT(yr, sv, j) \
+	do { \
+		v8f bv_ = { 0 }; \
+		if (b) \
+			memcpy(&bv_, b + (j), sizeof(bv_)); \
+		sv += bv_; \
+		memcpy((yr) + (j), &sv, sizeof(sv)); \
+	} while (0)
+
+/*
+ * Blocks of four rows (each load of w serves all four) and sixteen outputs
+ * (two vectors), the accumulators in named variables so they stay in
+ * registers; then blocks of eight outputs, the scalar tail, and the rows
+ * left over one at a time, in the same per-output order.
+ */
 #define DENSE_ROWS_BODY \
-	size_t i, j, kk, r; \
-	for (i = 0; i < m; i += 4) { \
-		size_t nr = m - i < 4 ? m - i : 4; \
+	size_t i = 0, j, kk; \
+	for (; i + 4 <= m; i += 4) { \
+		const float *x0 = x + i * k, *x1 = x0 + k, *x2 = x1 + k, *x3 = x2 + k; \
+		float *y0 = y + i * n, *y1 = y0 + n, *y2 = y1 + n, *y3 = y2 + n; \
 		for (j = 0; j + 16 <= n; j += 16) { \
-			v8f s[4][2] = { { { 0 } } }, w0, w1; \
+			v8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }; \
+			v8f c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, wa, wc; \
 			for (kk = 0; kk < k; kk++) { \
-				memcpy(&w0, w + kk * n + j, sizeof(w0)); \
-				memcpy(&w1, w + kk * n + j + 8, sizeof(w1)); \
-				for (r = 0; r < nr; r++) { \
-					float xv = x[(i + r) * k + kk]; \
-					s[r][0] += xv * w0; \
-					s[r][1] += xv * w1; \
-				} \
+				memcpy(&wa, w + kk * n + j, sizeof(wa)); \
+				memcpy(&wc, w + kk * n + j + 8, sizeof(wc)); \
+				a0 += x0[kk] * wa; c0 += x0[kk] * wc; \
+				a1 += x1[kk] * wa; c1 += x1[kk] * wc; \
+				a2 += x2[kk] * wa; c2 += x2[kk] * wc; \
+				a3 += x3[kk] * wa; c3 += x3[kk] * wc; \
 			} \
-			for (r = 0; r < nr; r++) \
-				for (size_t q = 0; q < 16; q++) \
-					y[(i + r) * n + j + q] = s[r][q / 8][q % 8] + (b ? b[j + q] : 0.0f); \
+			DENSE_PUT(y0, a0, j); DENSE_PUT(y0, c0, j + 8); \
+			DENSE_PUT(y1, a1, j); DENSE_PUT(y1, c1, j + 8); \
+			DENSE_PUT(y2, a2, j); DENSE_PUT(y2, c2, j + 8); \
+			DENSE_PUT(y3, a3, j); DENSE_PUT(y3, c3, j + 8); \
 		} \
 		for (; j + 8 <= n; j += 8) { \
-			v8f s[4] = { { 0 } }, w0; \
+			v8f a0 = { 0 }, a1 = { 0 }, a2 = { 0 }, a3 = { 0 }, wa; \
 			for (kk = 0; kk < k; kk++) { \
-				memcpy(&w0, w + kk * n + j, sizeof(w0)); \
-				for (r = 0; r < nr; r++) \
-					s[r] += x[(i + r) * k + kk] * w0; \
+				memcpy(&wa, w + kk * n + j, sizeof(wa)); \
+				a0 += x0[kk] * wa; \
+				a1 += x1[kk] * wa; \
+				a2 += x2[kk] * wa; \
+				a3 += x3[kk] * wa; \
 			} \
-			for (r = 0; r < nr; r++) \
-				for (size_t q = 0; q < 8; q++) \
-					y[(i + r) * n + j + q] = s[r][q] + (b ? b[j + q] : 0.0f); \
+			DENSE_PUT(y0, a0, j); \
+			DENSE_PUT(y1, a1, j); \
+			DENSE_PUT(y2, a2, j); \
+			DENSE_PUT(y3, a3, j); \
 		} \
-		for (; j < n; j++) \
-			for (r = 0; r < nr; r++) { \
-				float t = 0; \
-				for (kk = 0; kk < k; kk++) \
-					t += x[(i + r) * k + kk] * w[kk * n + j]; \
-				y[(i + r) * n + j] = t + (b ? b[j] : 0.0f); \
+		for (; j < n; j++) { \
+			float t0 = 0, t1 = 0, t2 = 0, t3 = 0, bj = b ? b[j] : 0.0f; \
+			for (kk = 0; kk < k; kk++) { \
+				float wj = w[kk * n + j]; \
+				t0 += x0[kk] * wj; \
+				t1 += x1[kk] * wj; \
+				t2 += x2[kk] * wj; \
+				t3 += x3[kk] * wj; \
 			} \
+			y0[j] = t0 + bj; \
+			y1[j] = t1 + bj; \
+			y2[j] = t2 + bj; \
+			y3[j] = t3 + bj; \
+		} \
+	} \
+	for (; i < m; i++) { \
+		const float *x0 = x + i * k; \
+		float *y0 = y + i * n; \
+		for (j = 0; j + 8 <= n; j += 8) { \
+			v8f a0 = { 0 }, wa; \
+			for (kk = 0; kk < k; kk++) { \
+				memcpy(&wa, w + kk * n + j, sizeof(wa)); \
+				a0 += x0[kk] * wa; \
+			} \
+			DENSE_PUT(y0, a0, j); \
+		} \
+		for (; j < n; j++) { \
+			float t0 = 0; \
+			for (kk = 0; kk < k; kk++) \
+				t0 += x0[kk] * w[kk * n + j]; \
+			y0[j] = t0 + (b ? b[j] : 0.0f); \
+		} \
 	}
 
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
