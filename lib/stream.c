@@ -565,8 +565,10 @@ next_message(struct pml_reader *r, const char **p, size_t *n)
 	int rc;
 
 	for (;;) {
-		rc = pml_mp_frame(r->buf + r->pos, r->len - r->pos, r->max_message, PML_MP_MAX_DEPTH,
-				  &msg_len, &why);
+		/* no buffer before the first read: nothing to frame yet (and no
+		 * arithmetic on a null pointer) */
+		rc = !r->buf ? 0 : pml_mp_frame(r->buf + r->pos, r->len - r->pos, r->max_message,
+						PML_MP_MAX_DEPTH, &msg_len, &why);
 		if (rc > 0) {
 			*p = r->buf + r->pos;
 			*n = msg_len;
