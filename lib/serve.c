@@ -1675,69 +1675,11 @@ static int
 mp_value(struct srv *s, size_t j, const msgpack_object *o, char *why, size_t why_len)
 {
 	const struct pml_column *c = &s->e->input->col[j];
-	struct pml_value *v = &s->vals[j];
-	char tb[64];
+	char msg[128];
 
-	if (o->type == MSGPACK_OBJECT_NIL) {
-		v->kind = PML_NIL;
+	if (pml_value_from_mp(c, o, &s->vals[j], msg, sizeof(msg)) == 0)
 		return 0;
-	}
-	switch (c->type) {
-	case PML_TYPE_BOOL:
-		if (o->type != MSGPACK_OBJECT_BOOLEAN)
-			goto mismatch;
-		v->kind = PML_BOOL;
-		v->u.b = o->via.boolean;
-		return 0;
-	case PML_TYPE_INT:
-		if (pml_mp_i64(o, &v->u.i) < 0)
-			goto mismatch;
-		v->kind = PML_INT;
-		return 0;
-	case PML_TYPE_FLOAT:
-		if (pml_mp_double(o, &v->u.f) < 0)
-			goto mismatch;
-		if (!isfinite(v->u.f)) {
-			snprintf(why, why_len, "column '%s': value is not finite", c->name);
-			return -1;
-		}
-		v->kind = PML_FLOAT;
-		return 0;
-	case PML_TYPE_STR:
-		if (o->type != MSGPACK_OBJECT_STR)
-			goto mismatch;
-		v->kind = PML_STR;
-		v->u.s.ptr = o->via.str.ptr;
-		v->u.s.len = o->via.str.size;
-		return 0;
-	case PML_TYPE_VEC: {
-		size_t want = c->n_elem * pml_elem_size(c->elem), k;
-		if (o->type != MSGPACK_OBJECT_BIN)
-			goto mismatch;
-		if (o->via.bin.size != want) {
-			snprintf(why, why_len, "column '%s': vector of %u bytes, expected %zu", c->name,
-				 o->via.bin.size, want);
-			return -1;
-		}
-		if (c->elem == PML_ELEM_F32)
-			for (k = 0; k < c->n_elem; k++) {
-				float f;
-				memcpy(&f, o->via.bin.ptr + 4 * k, 4);
-				if (!isfinite(f)) {
-					snprintf(why, why_len, "column '%s': element %zu is not finite",
-						 c->name, k);
-					return -1;
-				}
-			}
-		v->kind = PML_VEC;
-		v->u.s.ptr = o->via.bin.ptr;
-		v->u.s.len = o->via.bin.size;
-		return 0;
-	}
-	}
-mismatch:
-	snprintf(why, why_len, "column '%s': expected %s, got %s", c->name,
-		 pml_column_type_str(c, tb, sizeof(tb)), pml_mp_kind_name(o));
+	snprintf(why, why_len, "column '%s': %s", c->name, msg);
 	return -1;
 }
 

@@ -605,100 +605,92 @@ next_message(struct pml_reader *r, const char **p, size_t *n)
 	}
 }
 
-static int
-rec_error(struct pml_reader *r, const struct pml_column *c, const char *fmt, const char *a,
-	  const char *b)
+int
+pml_value_from_mp(const struct pml_column *c, const msgpack_object *o, struct pml_value *v,
+		  char *why, size_t why_len)
 {
-	char msg[256];
+	char tb[64];
+	size_t k, want;
 
-	snprintf(msg, sizeof(msg), fmt, a, b);
-	return pml_error("%s: record %llu, column '%s': %s", cur_name(r),
-			 (unsigned long long)r->rec_no, c->name, msg);
+	if (o->type == MSGPACK_OBJECT_NIL) {
+		v->kind = PML_NIL;
+		return 0;
+	}
+	switch (c->type) {
+	case PML_TYPE_BOOL:
+		if (o->type != MSGPACK_OBJECT_BOOLEAN)
+			break;
+		v->kind = PML_BOOL;
+		v->u.b = o->via.boolean;
+		return 0;
+	case PML_TYPE_INT:
+		if (pml_mp_i64(o, &v->u.i) < 0) {
+			if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+				break;
+			snprintf(why, why_len, "integer out of range");
+			return -1;
+		}
+		v->kind = PML_INT;
+		return 0;
+	case PML_TYPE_FLOAT:
+		if (pml_mp_double(o, &v->u.f) < 0)
+			break;
+		if (!isfinite(v->u.f)) {
+			snprintf(why, why_len, "value is not finite (%s)", isnan(v->u.f) ? "nan" : "inf");
+			return -1;
+		}
+		v->kind = PML_FLOAT;
+		return 0;
+	case PML_TYPE_STR:
+		if (o->type != MSGPACK_OBJECT_STR)
+			break;
+		v->kind = PML_STR;
+		v->u.s.ptr = o->via.str.ptr;
+		v->u.s.len = o->via.str.size;
+		return 0;
+	case PML_TYPE_VEC:
+		if (o->type != MSGPACK_OBJECT_BIN)
+			break;
+		want = c->n_elem * pml_elem_size(c->elem);
+		if (o->via.bin.size != want) {
+			snprintf(why, why_len, "vector of %u bytes, expected %zu", o->via.bin.size, want);
+			return -1;
+		}
+		if (c->elem == PML_ELEM_F32)
+			for (k = 0; k < c->n_elem; k++) {
+				float f;
+
+				memcpy(&f, o->via.bin.ptr + 4 * k, 4);
+				if (!isfinite(f)) {
+					snprintf(why, why_len, "element %zu is not finite", k);
+					return -1;
+				}
+			}
+		v->kind = PML_VEC;
+		v->u.s.ptr = o->via.bin.ptr;
+		v->u.s.len = o->via.bin.size;
+		return 0;
+	}
+	snprintf(why, why_len, "expected %s, got %s", pml_column_type_str(c, tb, sizeof(tb)),
+		 pml_mp_kind_name(o));
+	return -1;
 }
 
 static int
 convert_record(struct pml_reader *r, const msgpack_object *arr)
 {
 	const struct pml_schema *s = &r->header.schema;
-	char tbuf[64];
+	char why[128];
 	uint32_t i;
 
 	if (arr->via.array.size != s->n_col)
 		return pml_error("%s: record %llu: %u values for %zu columns", cur_name(r),
 				 (unsigned long long)r->rec_no, arr->via.array.size, s->n_col);
-	for (i = 0; i < s->n_col; i++) {
-		const struct pml_column *c = &s->col[i];
-		const msgpack_object *o = &arr->via.array.ptr[i];
-		struct pml_value *v = &r->vals[i];
-
-		if (o->type == MSGPACK_OBJECT_NIL) {
-			v->kind = PML_NIL;
-			continue;
-		}
-		switch (c->type) {
-		case PML_TYPE_BOOL:
-			if (o->type != MSGPACK_OBJECT_BOOLEAN)
-				goto mismatch;
-			v->kind = PML_BOOL;
-			v->u.b = o->via.boolean;
-			break;
-		case PML_TYPE_INT:
-			if (pml_mp_i64(o, &v->u.i) < 0) {
-				if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
-					return rec_error(r, c, "integer out of range%s%s", "", "");
-				goto mismatch;
-			}
-			v->kind = PML_INT;
-			break;
-		case PML_TYPE_FLOAT:
-			if (pml_mp_double(o, &v->u.f) < 0)
-				goto mismatch;
-			if (!isfinite(v->u.f))
-				return rec_error(r, c, "value is not finite (%s%s)",
-						 isnan(v->u.f) ? "nan" : "inf", "");
-			v->kind = PML_FLOAT;
-			break;
-		case PML_TYPE_STR:
-			if (o->type != MSGPACK_OBJECT_STR)
-				goto mismatch;
-			v->kind = PML_STR;
-			v->u.s.ptr = o->via.str.ptr;
-			v->u.s.len = o->via.str.size;
-			break;
-		case PML_TYPE_VEC: {
-			size_t want = c->n_elem * pml_elem_size(c->elem);
-			if (o->type != MSGPACK_OBJECT_BIN)
-				goto mismatch;
-			if (o->via.bin.size != want) {
-				char got[32], exp[32];
-				snprintf(got, sizeof(got), "%u", o->via.bin.size);
-				snprintf(exp, sizeof(exp), "%zu", want);
-				return rec_error(r, c, "vector of %s bytes, expected %s", got, exp);
-			}
-			if (c->elem == PML_ELEM_F32) {
-				const unsigned char *p = (const unsigned char *)o->via.bin.ptr;
-				size_t k;
-				for (k = 0; k < c->n_elem; k++) {
-					float f;
-					memcpy(&f, p + 4 * k, 4);
-					if (!isfinite(f)) {
-						char at[32];
-						snprintf(at, sizeof(at), "%zu", k);
-						return rec_error(r, c, "element %s is not finite%s", at, "");
-					}
-				}
-			}
-			v->kind = PML_VEC;
-			v->u.s.ptr = o->via.bin.ptr;
-			v->u.s.len = o->via.bin.size;
-			break;
-		}
-		}
-		continue;
-mismatch:
-		return rec_error(r, c, "expected %s, got %s", pml_column_type_str(c, tbuf, sizeof(tbuf)),
-				 pml_mp_kind_name(o));
-	}
+	for (i = 0; i < s->n_col; i++)
+		if (pml_value_from_mp(&s->col[i], &arr->via.array.ptr[i], &r->vals[i], why,
+				      sizeof(why)) < 0)
+			return pml_error("%s: record %llu, column '%s': %s", cur_name(r),
+					 (unsigned long long)r->rec_no, s->col[i].name, why);
 	return 0;
 }
 

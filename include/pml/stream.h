@@ -61,6 +61,14 @@ void pml_header_encode(const struct pml_header *h, struct pml_buf *b);
 /* Decode a header map. 0, or -1 with a message prefixed by where. */
 int pml_header_decode(struct pml_header *h, const msgpack_object *map, const char *where);
 /*
+ * One msgpack value of column c as a pml value (str and vec borrowed from
+ * o): nil in any column, else the column's type, finite floats and f32
+ * elements. 0, or -1 with the reason, without the column's name, in why
+ * ("expected float, got str", "vector of 2 bytes, expected 3", ...).
+ */
+int pml_value_from_mp(const struct pml_column *c, const msgpack_object *o, struct pml_value *v,
+		      char *why, size_t why_len);
+/*
  * Encode / decode a schema as the "columns" array (used by the model file).
  * field names the array in messages ("header 'columns'", "'input'"); 0, or
  * -1 with a message prefixed by where.
