@@ -8,6 +8,7 @@
 #include "pml/cli.h"
 #include "pml/err.h"
 #include "pml/mat.h"
+#include "pml/metrics.h"
 #include "pml/nn.h"
 
 #if defined(__SSE2__)
@@ -542,17 +543,6 @@ softmax_rows(float *p, const float *z, size_t n, size_t k)
 	}
 }
 
-static size_t
-argmax(const float *v, size_t k)
-{
-	size_t j, best = 0;
-
-	for (j = 1; j < k; j++)
-		if (v[j] > v[best])
-			best = j;
-	return best;
-}
-
 /*
  * Loss of the output z (n x k) against the targets; if dz, write the
  * gradient of the batch's mean loss. *sum_loss gets the summed loss,
@@ -569,7 +559,7 @@ loss_grad(const struct pml_net *net, const float *z, size_t n, const uint32_t *c
 	for (i = 0; i < n; i++) {
 		const float *zr = z + i * k;
 
-		if (cls && argmax(zr, k) == cls[i])
+		if (cls && pml_metrics_argmax(zr, k) == cls[i])
 			right++;
 		if (net->loss == PML_LOSS_SOFTMAX_CE) {
 			float m = zr[0];

@@ -14,6 +14,7 @@
 #include "pml/alloc.h"
 #include "pml/cli.h"
 #include "pml/err.h"
+#include "pml/metrics.h"
 #include "pml/mp.h"
 #include "pml/serve.h"
 #include "pml/stream.h"
@@ -236,17 +237,6 @@ struct srv {
 
 /* ---- replies ---- */
 
-static size_t
-argmax(const float *p, size_t n)
-{
-	size_t i, best = 0;
-
-	for (i = 1; i < n; i++)
-		if (p[i] > p[best])
-			best = i;
-	return best;
-}
-
 /* The k most probable classes, most probable first (ties: lower index first). */
 static size_t
 top_k(struct srv *s, const float *p, size_t n)
@@ -424,7 +414,7 @@ reply_csv(struct srv *s, const struct entry *en, const float *p, size_t n)
 			csv_num(b, p[0]);
 		nf = 1;
 	} else if (p) {
-		size_t best = argmax(p, n);
+		size_t best = pml_metrics_argmax(p, n);
 		csv_field(b, s->e->classes[best], strlen(s->e->classes[best]));
 		pml_buf_addf(b, ",%zu", best);
 		if (s->o->top_k > 0) {
@@ -482,7 +472,7 @@ reply_msgpack(struct srv *s, const struct entry *en, const float *p, size_t n)
 			v[j].kind = PML_FLOAT;
 			v[j].u.f = p[0];
 		} else {
-			size_t best = argmax(p, n);
+			size_t best = pml_metrics_argmax(p, n);
 			v[j].kind = PML_STR;
 			v[j].u.s.ptr = s->e->classes[best];
 			v[j].u.s.len = strlen(s->e->classes[best]);
