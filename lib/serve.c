@@ -672,6 +672,26 @@ jp_ws(struct jp *j)
 		j->p++;
 }
 
+/*
+ * After an element of an array (close ']') or a member of an object (close
+ * '}'): 1 past a ',' (another follows), 0 past the closing bracket, -1 on
+ * anything else.
+ */
+static int
+jp_next(struct jp *j, char close)
+{
+	jp_ws(j);
+	if (j->p < j->end && *j->p == ',') {
+		j->p++;
+		return 1;
+	}
+	if (j->p < j->end && *j->p == close) {
+		j->p++;
+		return 0;
+	}
+	return jp_fail(j, close == ']' ? "expected ',' or ']'" : "expected ',' or '}'");
+}
+
 static const char *
 jp_kind(const struct jp *j)
 {
@@ -912,7 +932,7 @@ jp_number(struct jp *j, int *is_int, int64_t *i, double *d)
 static int
 jp_skip(struct jp *j, int depth)
 {
-	int is_int;
+	int is_int, rc;
 	int64_t i;
 	double d;
 
@@ -936,16 +956,8 @@ jp_skip(struct jp *j, int depth)
 		for (;;) {
 			if (jp_skip(j, depth + 1) < 0)
 				return -1;
-			jp_ws(j);
-			if (j->p < j->end && *j->p == ',') {
-				j->p++;
-				continue;
-			}
-			if (j->p < j->end && *j->p == ']') {
-				j->p++;
-				return 0;
-			}
-			return jp_fail(j, "expected ',' or ']'");
+			if ((rc = jp_next(j, ']')) <= 0)
+				return rc;
 		}
 	case '{':
 		j->p++;
@@ -966,16 +978,8 @@ jp_skip(struct jp *j, int depth)
 			j->p++;
 			if (jp_skip(j, depth + 1) < 0)
 				return -1;
-			jp_ws(j);
-			if (j->p < j->end && *j->p == ',') {
-				j->p++;
-				continue;
-			}
-			if (j->p < j->end && *j->p == '}') {
-				j->p++;
-				return 0;
-			}
-			return jp_fail(j, "expected ',' or '}'");
+			if ((rc = jp_next(j, '}')) <= 0)
+				return rc;
 		}
 	default:
 		return jp_number(j, &is_int, &i, &d);
@@ -993,7 +997,7 @@ jp_column(struct srv *s, struct jp *j, size_t k, char *why, size_t why_len)
 	struct pml_value *v = &s->vals[k];
 	const char *at = j->p;
 	char tb[64];
-	int is_int;
+	int is_int, more;
 	int64_t i;
 	double d;
 
@@ -1117,16 +1121,10 @@ jp_column(struct srv *s, struct jp *j, size_t k, char *why, size_t why_len)
 				}
 				n++;
 sep:
-				jp_ws(j);
-				if (j->p < j->end && *j->p == ',') {
-					j->p++;
-					continue;
-				}
-				if (j->p < j->end && *j->p == ']') {
-					j->p++;
+				if ((more = jp_next(j, ']')) < 0)
+					return -1;
+				if (!more)
 					break;
-				}
-				return jp_fail(j, "expected ',' or ']'");
 			}
 		}
 		if (n != c->n_elem) {
@@ -1227,17 +1225,10 @@ json_line(struct srv *s, const char *p, size_t n)
 			}
 			if (s->o->id && !strcmp(s->key.buf, s->o->id) && !en->has_id)
 				entry_id_text(s, en, vstart, (size_t)(j.p - vstart));
-			jp_ws(&j);
-			if (j.p < j.end && *j.p == ',') {
-				j.p++;
-				continue;
-			}
-			if (j.p < j.end && *j.p == '}') {
-				j.p++;
+			if ((rc = jp_next(&j, '}')) < 0)
+				goto syntax;
+			if (!rc)
 				break;
-			}
-			jp_fail(&j, "expected ',' or '}'");
-			goto syntax;
 		}
 	}
 	jp_ws(&j);
