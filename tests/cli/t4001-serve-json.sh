@@ -1,15 +1,8 @@
 #!/bin/sh
 # pml-serve-stdin, JSON lines: good records, every kind of bad record between them, edge cases.
 . "$(dirname "$0")/lib.sh"
-
-# A tiny model from a tiny CSV: x, y numeric, color a category the model refuses when unseen.
-awk 'BEGIN { srand(3); print "id,x,y,color,label"
-	for (i = 0; i < 120; i++) { x = rand() * 4 - 2; y = rand() * 4 - 2; c = rand() < 0.5 ? "red" : "blue"
-		printf "r%d,%.3f,%.3f,%s,%s\n", i, x, y, c, (x + y > 0) ? "pos" : "neg" } }' > "$T/train.csv"
-pml-collect -q --label label --id id "$T/train.csv" > "$T/raw.pml" &&
-	pml-clean -q --fill '*=mean' "$T/raw.pml" > "$T/clean.pml" &&
-	pml-preprocess -q --unseen error --scale '*=standard' "$T/clean.pml" > "$T/prep.pml" &&
-	pml-train -q --epochs 5 --hidden 4 -o "$T/m.pmm" "$T/prep.pml"
+. "$(dirname "$0")/t40-fixtures.inc"
+tiny_model "$T/m.pmm"
 check "a tiny model to serve" test -s "$T/m.pmm"
 
 g1='{"id":"a","x":1,"y":1,"color":"red"}'

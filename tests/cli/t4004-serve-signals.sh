@@ -2,9 +2,7 @@
 # pml-serve-stdin: SIGHUP reloads the model (good, corrupt, other input), SIGUSR1 stats, SIGTERM.
 . "$(dirname "$0")/lib.sh"
 
-awk 'BEGIN { srand(3); print "id,x,y,color,label"
-	for (i = 0; i < 120; i++) { x = rand() * 4 - 2; y = rand() * 4 - 2; c = rand() < 0.5 ? "red" : "blue"
-		printf "r%d,%.3f,%.3f,%s,%s\n", i, x, y, c, (x + y > 0) ? "pos" : "neg" } }' > "$T/train.csv"
+. "$(dirname "$0")/t40-fixtures.inc"
 pml-collect -q --label label --id id "$T/train.csv" > "$T/raw.pml" &&
 	pml-clean -q --fill '*=mean' "$T/raw.pml" > "$T/clean.pml" &&
 	pml-preprocess -q --scale '*=standard' "$T/clean.pml" > "$T/prep.pml" &&

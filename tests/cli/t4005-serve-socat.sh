@@ -7,9 +7,7 @@ if ! command -v socat >/dev/null 2>&1; then
 	done_testing
 	exit 1
 fi
-awk 'BEGIN { srand(3); print "id,x,y,color,label"
-	for (i = 0; i < 120; i++) { x = rand() * 4 - 2; y = rand() * 4 - 2; c = rand() < 0.5 ? "red" : "blue"
-		printf "r%d,%.3f,%.3f,%s,%s\n", i, x, y, c, (x + y > 0) ? "pos" : "neg" } }' > "$T/train.csv"
+. "$(dirname "$0")/t40-fixtures.inc"
 pml-collect -q --label label --id id "$T/train.csv" > "$T/raw.pml" &&
 	pml-preprocess -q --scale '*=standard' "$T/raw.pml" > "$T/prep.pml" &&
 	pml-train -q --epochs 5 --hidden 4 -o "$T/m.pmm" "$T/prep.pml"
