@@ -347,10 +347,13 @@ load(const char *file, long n, long permille, char **cmd)
 			return 1;
 		}
 		errors += is_err;
-		if (i + 1 == 100000)
-			rss100k = rss_kib(pid);
-		if ((i + 1) % 100000 == 0)
-			fprintf(stderr, "serve-client: reply %ld: VmRSS %ld KiB\n", i + 1, rss_kib(pid));
+		if ((i + 1) % 100000 == 0) {
+			long kib = rss_kib(pid);
+
+			if (i + 1 == 100000)
+				rss100k = kib;
+			fprintf(stderr, "serve-client: reply %ld: VmRSS %ld KiB\n", i + 1, kib);
+		}
 	}
 	rss_end = rss_kib(pid);
 	secs = now() - t0;
