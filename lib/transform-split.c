@@ -199,14 +199,24 @@ pml_split_run(const struct pml_split *sp)
 	} else if (sp->stratify) {
 		kc = sp->label ? pml_schema_find(s, sp->label) : pml_schema_find_role(s, PML_ROLE_LABEL);
 		if (kc < 0) {
+			if (sp->label)
+				pml_error("--stratify: %s: no column '%s'", pml_reader_file(r), sp->label);
+			else
+				pml_error("--stratify: %s: no column has role label (name one with --label)",
+					  pml_reader_file(r));
 			pml_reader_free(r);
-			return sp->label ? pml_error("--stratify: no column '%s'", sp->label)
-					 : pml_error("--stratify: no column has role label (name one with --label)");
+			return -1;
 		}
+		/*
+		 * Report before freeing the reader: the column name and the
+		 * file name live in it.
+		 */
 		if (s->col[kc].type == PML_TYPE_VEC || s->col[kc].type == PML_TYPE_FLOAT) {
+			pml_error("--stratify: %s: label '%s' is %s, not a class (stratify by classes: "
+				  "int, bool or string labels)", pml_reader_file(r), s->col[kc].name,
+				  pml_type_name(s->col[kc].type));
 			pml_reader_free(r);
-			return pml_error("--stratify: label '%s' is %s, not a class", s->col[kc].name,
-					 pml_type_name(s->col[kc].type));
+			return -1;
 		}
 	}
 	pml_spool_init(&spool, sp->spool_limit);
