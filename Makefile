@@ -2,11 +2,14 @@
 #   make            build lib/libpml.a and every tool into bin/
 #   make check      build and run every test; last line "N passed, N failed"
 #   make demo       install what is missing, build, run the Fashion-MNIST pipeline
-#   make install    PREFIX=/usr/local DESTDIR=
-#   make hdr-check  compile every public header alone
+#   make install    PREFIX=/usr/local DESTDIR=  (make uninstall removes exactly that)
+#   make shared     lib/libpml.so.$(VERSION), soname libpml.so.$(SOMAJOR) (install builds it)
+#   make hdr-check  compile every public header alone, as C and as C++
 #   V=1 loud rules; SANITIZE=address,undefined for sanitizer builds
 
 VERSION = 0.1.0
+# the shared library's ABI number: its soname is libpml.so.$(SOMAJOR)
+SOMAJOR = 0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
@@ -16,12 +19,13 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 
 CC ?= cc
+CXX ?= c++
 CFLAGS ?= -O2 -g
 MSGPACK_PC ?= msgpack
 PKGS = openblas $(MSGPACK_PC) jansson zlib
 
 # Dependencies: install them (root on Debian) or say how, before anything else.
-ifeq ($(filter clean distclean deps,$(MAKECMDGOALS)),)
+ifeq ($(filter clean distclean deps uninstall,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell scripts/deps.sh check >/dev/null 2>&1 && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info pml: build dependencies missing; running scripts/deps.sh install)
@@ -59,12 +63,17 @@ endif
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:lib/%.c=build/lib/%.o)
+# the shared library is built from position-independent copies of the same
+# objects; the tools stay statically linked against libpml.a
+PIC_OBJ := $(LIB_SRC:lib/%.c=build/pic/%.o)
+SONAME = libpml.so.$(SOMAJOR)
+SOLIB = lib/libpml.so.$(VERSION)
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 TOOLS := $(CMD_SRC:cmd/%.c=bin/%)
 UNIT_SRC := $(sort $(wildcard tests/unit/u-*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
 HEADERS := $(sort $(wildcard include/pml/*.h))
-DEPFILES := $(LIB_OBJ:.o=.d) $(CMD_SRC:cmd/%.c=build/cmd/%.d) $(UNIT_SRC:tests/unit/%.c=build/tests/%.d)
+DEPFILES := $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(CMD_SRC:cmd/%.c=build/cmd/%.d) $(UNIT_SRC:tests/unit/%.c=build/tests/%.d)
 
 all: $(TOOLS)
 
@@ -91,6 +100,17 @@ lib/libpml.a: $(LIB_OBJ)
 	@rm -f $@
 	$(QUIET_AR)$(AR) rcs $@ $^
 
+build/pic/%.o: lib/%.c build/flags
+	@mkdir -p $(@D)
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+# -Wl,--no-undefined: every library libpml needs is recorded in it (NEEDED)
+$(SOLIB): $(PIC_OBJ)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined \
+		-o $@ $^ $(LIBS)
+
+shared: $(SOLIB)
+
 bin/%: build/cmd/%.o lib/libpml.a
 	@mkdir -p bin
 	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< lib/libpml.a $(LIBS)
@@ -111,14 +131,20 @@ demo: all
 torture: all
 	@tests/torture.sh
 
+# Each public header alone, as C11 and as C++11 (warnings are errors there),
+# and each declares its functions inside extern "C" for C++ callers.
+HDR_CXXFLAGS = -std=c++11 -Wall -Wextra -Wpedantic -Werror -Iinclude $(PKG_CFLAGS)
 hdr-check:
 	@mkdir -p build/hdr
 	@for h in $(HEADERS); do \
 		echo "#include \"$${h#include/}\"" > build/hdr/t.c; \
+		cp build/hdr/t.c build/hdr/t.cc; \
 		$(CC) $(ALL_CFLAGS) -fsyntax-only build/hdr/t.c || exit 1; \
+		$(CXX) $(HDR_CXXFLAGS) -fsyntax-only build/hdr/t.cc || { echo "$$h: not usable from C++"; exit 1; }; \
+		grep -q '^extern "C" {' $$h || { echo "$$h: no extern \"C\" block for C++"; exit 1; }; \
 	done; echo "headers ok"
 
-install: all
+install: all $(SOLIB)
 	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(INCDIR)/pml $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
@@ -127,17 +153,34 @@ install: all
 	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANDIR)/man7
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCDIR)/pml
 	install -m 644 lib/libpml.a $(DESTDIR)$(LIBDIR)
+	install -m 755 $(SOLIB) $(DESTDIR)$(LIBDIR)
+	ln -sf libpml.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libpml.so
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
-		scripts/pml.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/pml.pc
+		-e 's|@MSGPACK_PC@|$(MSGPACK_PC)|' scripts/pml.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/pml.pc
 	install -d -m 755 $(DESTDIR)$(COMPLETIONDIR)
 	install -m 644 scripts/pml.bash-completion $(DESTDIR)$(COMPLETIONDIR)/pml
 	for t in $(patsubst bin/%,%,$(filter bin/pml-%,$(TOOLS))); do \
 		ln -sf pml $(DESTDIR)$(COMPLETIONDIR)/$$t || exit 1; done
 
-clean:
-	rm -rf build bin lib/libpml.a
+# exactly what install put, and the include/pml folder if it is left empty;
+# shared folders (bin, lib, man1, ...) stay
+uninstall:
+	rm -f $(TOOLS:bin/%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man1/%,$(wildcard man/*.1))
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man5/%,$(wildcard man/*.5))
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANDIR)/man7/%,$(wildcard man/*.7))
+	rm -f $(HEADERS:include/pml/%=$(DESTDIR)$(INCDIR)/pml/%)
+	-rmdir $(DESTDIR)$(INCDIR)/pml 2>/dev/null
+	rm -f $(DESTDIR)$(LIBDIR)/libpml.a $(DESTDIR)$(LIBDIR)/libpml.so.$(VERSION) \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/libpml.so
+	rm -f $(DESTDIR)$(PKGCONFIGDIR)/pml.pc
+	rm -f $(DESTDIR)$(COMPLETIONDIR)/pml $(patsubst bin/%,$(DESTDIR)$(COMPLETIONDIR)/%,$(filter bin/pml-%,$(TOOLS)))
 
-.PHONY: all check demo torture hdr-check install clean FORCE
+clean:
+	rm -rf build bin lib/libpml.a lib/libpml.so.*
+
+.PHONY: all check demo torture hdr-check shared install uninstall clean FORCE
 .SECONDARY:
 
 # libFuzzer targets: tests/fuzz/fuzz-*.c. The library is compiled once with

@@ -7,6 +7,10 @@
  */
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 void *pml_xmalloc(size_t size);
 void *pml_xcalloc(size_t n, size_t size);
 void *pml_xrealloc(void *p, size_t size);
@@ -26,5 +30,9 @@ char *pml_xmemdupz(const void *p, size_t len); /* copy plus a NUL */
 			(alloc) = pml_g_; \
 		} \
 	} while (0)
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

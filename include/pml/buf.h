@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include "pml/err.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct pml_buf {
 	char *buf;    /* NUL-terminated; points to a static "" until first growth */
 	size_t len;
@@ -36,5 +40,9 @@ void pml_buf_add_json_str(struct pml_buf *b, const char *s, size_t len);
 void pml_buf_add_json_num(struct pml_buf *b, double v);
 /* Hand the buffer to the caller (free() it); b is reset to empty. */
 char *pml_buf_detach(struct pml_buf *b, size_t *len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,18 +15,22 @@
 #include <stdint.h>
 #include "pml/err.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 void pml_cli_init(int argc, char **argv);
 /* Flush and check stdout; a write error turns status into 1. */
 int pml_cli_finish(int status);
 
 /* Print usage text to stdout, exit 0. */
-_Noreturn void pml_cli_help(const char *usage);
+PML_NORETURN void pml_cli_help(const char *usage);
 /* Print "PROG (pml) VERSION", exit 0. */
-_Noreturn void pml_cli_version(void);
+PML_NORETURN void pml_cli_version(void);
 /* "PROG: MSG" then "try 'PROG --help'" on stderr; exit 2. */
-_Noreturn void pml_usage_error(const char *fmt, ...) PML_PRINTF(1, 2);
+PML_NORETURN void pml_usage_error(const char *fmt, ...) PML_PRINTF(1, 2);
 /* For getopt's '?' case: getopt already printed the reason. */
-_Noreturn void pml_usage_hint(void);
+PML_NORETURN void pml_usage_hint(void);
 
 /*
  * Strict number parsing for options: the whole string must be a number in
@@ -72,5 +76,9 @@ void pml_progress_done(struct pml_progress *p);
 
 /* Monotonic seconds. */
 double pml_now(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -53,6 +53,10 @@
 #include "pml/buf.h"
 #include "pml/schema.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PML_CSV_INFER_ROWS 1000
 #define PML_CSV_MAX_FIELD ((size_t)1 << 20)
 /* Missing-value spellings used when opts.na is NULL. */
@@ -116,5 +120,9 @@ int pml_csv_number(const char *s, size_t n, int64_t *i, double *f);
 
 /* 1 if s[0..n) is valid UTF-8 without NUL bytes; else 0 and *bad = offset. */
 int pml_utf8_valid(const char *s, size_t n, size_t *bad);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

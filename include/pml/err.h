@@ -14,6 +14,10 @@
  */
 #include <stdarg.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PML_EXIT_OK 0     /* success */
 #define PML_EXIT_FAIL 1   /* data, runtime, I/O error, out of memory */
 #define PML_EXIT_USAGE 2  /* bad options or arguments */
@@ -23,6 +27,17 @@
 #define PML_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define PML_PRINTF(a, b)
+#endif
+
+/* A function that never returns, in C11 and in C++ (the headers serve both). */
+#if defined(__cplusplus) && __cplusplus >= 201103L
+#define PML_NORETURN [[noreturn]]
+#elif defined(__cplusplus) && defined(__GNUC__)
+#define PML_NORETURN __attribute__((__noreturn__))
+#elif defined(__cplusplus)
+#define PML_NORETURN
+#else
+#define PML_NORETURN _Noreturn
 #endif
 
 /* The tool's name, "pml" until pml_set_progname() is called. */
@@ -36,9 +51,9 @@ int pml_error_errno(const char *fmt, ...) PML_PRINTF(1, 2);
 /* Report "PROG: warning: MSG". */
 void pml_warn(const char *fmt, ...) PML_PRINTF(1, 2);
 /* Report "PROG: error: MSG" and exit 1 (temporary files are removed). */
-_Noreturn void pml_die(const char *fmt, ...) PML_PRINTF(1, 2);
+PML_NORETURN void pml_die(const char *fmt, ...) PML_PRINTF(1, 2);
 /* Report "PROG: bug: MSG" and abort: for broken invariants only. */
-_Noreturn void pml_bug(const char *file, int line, const char *fmt, ...) PML_PRINTF(3, 4);
+PML_NORETURN void pml_bug(const char *file, int line, const char *fmt, ...) PML_PRINTF(3, 4);
 #define PML_BUG(...) pml_bug(__FILE__, __LINE__, __VA_ARGS__)
 
 /*
@@ -52,5 +67,9 @@ void pml_err_clear(void);
 
 /* Write one line "PROG: PREFIX: MSG\n" to stderr in a single write. */
 void pml_vreport(const char *prefix, const char *fmt, va_list ap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -26,6 +26,10 @@
 #include <stdint.h>
 #include "pml/schema.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct pml_idx;
 
 struct pml_idx *pml_idx_open(const char *images, const char *labels);
@@ -48,5 +52,9 @@ void pml_idx_free(struct pml_idx *x);
 int pml_classes_get(const char *spec, size_t *n, char ***names);
 int pml_classes_read(const char *path, size_t *n, char ***names);
 void pml_classes_free(size_t n, char **names);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -23,6 +23,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct pml_in {
 	const char *name;   /* for messages: the path, or "stdin" */
 	int fd;
@@ -85,5 +89,9 @@ int pml_write_all(int fd, const void *p, size_t n);
 /* Temporary files removed at exit and on fatal signals unless forgotten. */
 void pml_tmp_register(const char *path);
 void pml_tmp_forget(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -23,6 +23,10 @@
 #include "pml/io.h"
 #include "pml/schema.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PML_JSONL_MAX_DEPTH 32
 #define PML_JSONL_MAX_LINE ((size_t)16 << 20)
 
@@ -74,5 +78,9 @@ int pml_lines_open(struct pml_lines *l, const char *path, size_t max);
 /* 1 and the line, 0 at the end, -1 on error (printed). */
 int pml_lines_next(struct pml_lines *l, char **p, size_t *n);
 void pml_lines_close(struct pml_lines *l);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

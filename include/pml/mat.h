@@ -10,6 +10,10 @@
  */
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * C[m x n] = alpha * op(A) * op(B) + beta * C, row-major.
  * op(A) is m x k: A is m x k (lda >= k), or k x m if trans_a (lda >= m).
@@ -53,5 +57,9 @@ const char *pml_mat_corename(void);
  */
 unsigned pml_mat_fpu_fast(void);
 void pml_mat_fpu_restore(unsigned old);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

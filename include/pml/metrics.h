@@ -57,6 +57,10 @@
 
 #include "pml/buf.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum pml_metrics_task {
 	PML_METRICS_CLASSIFICATION = 1,
 	PML_METRICS_REGRESSION = 2,
@@ -229,5 +233,9 @@ void pml_metrics_text(const struct pml_metrics *m, const struct pml_gates *gates
  * Numbers use pml_buf_add_json_num() (shortest exact form).
  */
 void pml_metrics_json(const struct pml_metrics *m, const struct pml_gates *gates, struct pml_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -17,6 +17,10 @@
 #include "pml/stream.h"
 #include "pml/nn.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PML_MODEL_FORMAT "pml-model"
 #define PML_MODEL_VERSION 1
 
@@ -98,5 +102,9 @@ struct pml_train_meta {
  */
 void pml_model_from_training(struct pml_model *m, struct pml_net *net,
 			     const struct pml_train_meta *tm);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

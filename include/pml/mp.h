@@ -14,6 +14,10 @@
 #include <msgpack.h>
 #include "pml/buf.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PML_MP_MAX_DEPTH 16
 
 /*
@@ -60,5 +64,9 @@ int pml_mp_is_sync_marker(const void *p, size_t n);
 
 /* CRC-32C of bytes (for the model file's checksum). */
 uint32_t pml_crc32c(uint32_t crc, const void *p, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -33,6 +33,10 @@
 #include <stdint.h>
 #include "pml/rng.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum pml_act {
 	PML_ACT_IDENTITY = 0,
 	PML_ACT_RELU,
@@ -247,5 +251,9 @@ struct pml_train_result {
  */
 int pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml_data *val,
 		 const struct pml_train_opts *o, struct pml_train_result *res);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -18,6 +18,10 @@
 
 #include "pml/buf.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /*
  * Per-epoch series; each pointer is NULL or holds n_epoch values, and a
  * non-finite value is a gap in the line. Epochs are numbered from 1.
@@ -64,5 +68,9 @@ void pml_curve_release(struct pml_curve *c);
 
 /* Write svg to path ("-": stdout) through struct pml_out (atomic). 0 or -1 with a message. */
 int pml_plot_save(const char *path, const struct pml_buf *svg);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

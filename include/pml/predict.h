@@ -22,6 +22,10 @@
 #include "pml/model.h"
 #include "pml/schema.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct pml_predictor;
 
 /* NULL with a message if records of schema s can be neither. */
@@ -54,5 +58,9 @@ void pml_predictor_free(struct pml_predictor *p);
  */
 void pml_predict_format_json(struct pml_buf *b, const struct pml_model *m, const float *out,
 			     size_t n_out, int top_k);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

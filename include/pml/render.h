@@ -9,6 +9,10 @@
 #include "pml/schema.h"
 #include "pml/stream.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* {"col": value, ...}; vec as an array of numbers; nil as null. No newline. */
 void pml_render_json(struct pml_buf *b, const struct pml_schema *s, const struct pml_value *v);
 /* CSV header line (vec columns expand to name[0], name[1], ...) and rows. */
@@ -20,5 +24,9 @@ void pml_render_cell(struct pml_buf *b, const struct pml_column *c, const struct
 void pml_render_f32(struct pml_buf *b, float f);
 /* The whole header as a JSON object. */
 void pml_render_header_json(struct pml_buf *b, const struct pml_header *h);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

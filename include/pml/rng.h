@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PML_DEFAULT_SEED 42
 
 struct pml_rng {
@@ -27,5 +31,9 @@ void pml_rng_shuffle_u32(struct pml_rng *r, uint32_t *a, size_t n);
 
 /* 64-bit hash of bytes (FNV-1a folded through splitmix64): stable forever. */
 uint64_t pml_hash64(const void *p, size_t n, uint64_t seed);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum pml_type {
 	PML_TYPE_BOOL = 1,
 	PML_TYPE_INT,
@@ -128,5 +132,9 @@ const char *pml_column_type_str(const struct pml_column *c, char *buf, size_t le
 void pml_vec_to_f32(const struct pml_column *c, const struct pml_value *v, float *dst);
 /* A value as double (bool, int, float); NAN for nil and others. */
 double pml_value_num(const struct pml_value *v);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

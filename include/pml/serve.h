@@ -40,6 +40,10 @@
 #include "pml/io.h"
 #include "pml/schema.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum pml_serve_format {
 	PML_SERVE_AUTO = 0,     /* from the first byte: 0x80-0x8f, 0xde, 0xdf msgpack; '{' json; else csv */
 	PML_SERVE_MSGPACK,
@@ -140,5 +144,9 @@ int pml_serve_run(struct pml_serve_engine *e, const struct pml_serve_opts *o, in
 
 /* Parse "msgpack", "json", "csv" or "auto". 0, or -1. */
 int pml_serve_format_parse(const char *s, enum pml_serve_format *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -27,6 +27,10 @@
 #include "pml/schema.h"
 #include "pml/svmlight.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum pml_format {
 	PML_FMT_NONE, PML_FMT_CSV, PML_FMT_TSV, PML_FMT_IDX, PML_FMT_SVMLIGHT, PML_FMT_JSONL,
 };
@@ -60,4 +64,8 @@ uint64_t pml_source_size(const char *path);
 /* One line for -v: "N records" (CSV: "N records, L lines, B bad rows skipped"). */
 void pml_source_summary(const struct pml_source *s, char *buf, size_t len);
 void pml_source_free(struct pml_source *s);
+#ifdef __cplusplus
+}
+#endif
+
 #endif

@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include "pml/rng.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Count, mean, variance (Welford's update), min and max of finite values. */
 struct pml_moments {
 	uint64_t n;
@@ -113,5 +117,9 @@ struct pml_fpset {
 void pml_fpset_init(struct pml_fpset *s);
 int pml_fpset_add(struct pml_fpset *s, uint64_t a, uint64_t b);
 void pml_fpset_release(struct pml_fpset *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -21,6 +21,10 @@
 #include "pml/schema.h"
 #include <msgpack.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PML_STREAM_FORMAT "pml-stream"
 #define PML_STREAM_VERSION 1
 #define PML_DEFAULT_MAX_MESSAGE (16u << 20)
@@ -131,5 +135,9 @@ void pml_writer_free(struct pml_writer *w);
 
 /* Encode one record as a msgpack array into b (appends). */
 void pml_record_encode(struct pml_buf *b, const struct pml_schema *s, const struct pml_value *vals);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -22,6 +22,10 @@
 #include <stdint.h>
 #include "pml/schema.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct pml_svm_opts {
 	uint32_t width;     /* 0: infer */
 };
@@ -35,5 +39,9 @@ int pml_svm_next(struct pml_svm *s, const struct pml_value **vals);
 uint64_t pml_svm_line(const struct pml_svm *s);
 uint64_t pml_svm_offset(const struct pml_svm *s);
 void pml_svm_free(struct pml_svm *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -17,6 +17,10 @@
 #include "pml/schema.h"
 #include "pml/stream.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum pml_chain_mode {
 	/* pml-clean/pml-preprocess --apply: filter steps drop records (rc 0). */
 	PML_CHAIN_FILTER = 0,
@@ -202,5 +206,9 @@ struct pml_split {
 };
 
 int pml_split_run(const struct pml_split *sp);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
