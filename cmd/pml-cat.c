@@ -37,9 +37,13 @@ enum mode { M_JSON, M_CSV, M_TSV, M_TABLE, M_SCHEMA, M_COUNT, M_TRAILER };
 
 #define TABLE_ROWS 1000
 
-/* A single regular file that is a model: print its metadata. -1 if not a model. */
+/*
+ * A single regular file that is a model: print its metadata as JSON or as a
+ * table; refuse names an option that shows streams only (a usage error).
+ * -1 if not a model.
+ */
 static int
-cat_model(const char *path, const char *output)
+cat_model(const char *path, const char *output, int table, const char *refuse)
 {
 	unsigned char head[64];
 	struct pml_in in;
@@ -63,11 +67,18 @@ cat_model(const char *path, const char *output)
 		return -1;
 	if (n <= 0 || !pml_model_sniff(head, (size_t)n))
 		return -1;
+	if (refuse)
+		pml_usage_error("%s is a model (pml-model(5)), not a stream: %s is for streams; "
+				"a model shows as JSON (the default) or --table", path, refuse);
 	pml_model_init(&m);
 	if (pml_model_load(&m, path) < 0)
 		return PML_EXIT_FAIL;
-	pml_model_meta_json(&m, &b);
-	pml_buf_addch(&b, '\n');
+	if (table) {
+		pml_model_meta_table(&m, &b);
+	} else {
+		pml_model_meta_json(&m, &b);
+		pml_buf_addch(&b, '\n');
+	}
 	pml_model_release(&m);
 	if (pml_out_open(&out, output) < 0) {
 		pml_buf_release(&b);
@@ -179,7 +190,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	enum mode mode = M_JSON;
-	const char *output = NULL;
+	const char *output = NULL, *mode_opt = NULL;
 	long head = -1;
 	size_t max_message = 0;
 	int quiet = 0, c, rc, status = PML_EXIT_OK;
@@ -195,23 +206,24 @@ main(int argc, char **argv)
 	pml_cli_init(argc, argv);
 	while ((c = getopt_long(argc, argv, "cChjn:o:qstV", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'C': mode = M_COUNT; break;
-		case 'c': mode = M_CSV; break;
+		case 'C': mode = M_COUNT; mode_opt = "--count"; break;
+		case 'c': mode = M_CSV; mode_opt = "--csv"; break;
 		case 'h': pml_cli_help(usage);
 		case 'j': mode = M_JSON; break;
 		case 'M': max_message = (size_t)pml_opt_long("--max-message", optarg, 1024, 1L << 34); break;
 		case 'n': head = pml_opt_long("--head", optarg, 0, 1L << 62); break;
 		case 'o': if (output) pml_usage_error("-o given twice"); output = optarg; break;
 		case 'q': quiet = 1; break;
-		case 'R': mode = M_TRAILER; break;
-		case 's': mode = M_SCHEMA; break;
+		case 'R': mode = M_TRAILER; mode_opt = "--trailer"; break;
+		case 's': mode = M_SCHEMA; mode_opt = "--schema"; break;
 		case 't': mode = M_TABLE; break;
-		case 'T': mode = M_TSV; break;
+		case 'T': mode = M_TSV; mode_opt = "--tsv"; break;
 		case 'V': pml_cli_version();
 		default: pml_usage_hint();
 		}
 	}
-	if (argc - optind == 1 && (rc = cat_model(argv[optind], output)) >= 0)
+	if (argc - optind == 1 && (rc = cat_model(argv[optind], output, mode == M_TABLE,
+			head >= 0 ? "--head" : mode == M_JSON || mode == M_TABLE ? NULL : mode_opt)) >= 0)
 		return pml_cli_finish(rc);
 	r = pml_reader_open(argc - optind, argv + optind, max_message);
 	if (!r)

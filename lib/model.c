@@ -24,6 +24,7 @@
 #include "pml/model.h"
 #include "pml/mp.h"
 #include "pml/nn.h"
+#include "pml/render.h"
 
 /* fixmap(4), "format", "pml-model", "version": the magic, then the version fixint */
 static const unsigned char magic[] = "\x84\xa6" "format" "\xa9" "pml-model" "\xa7" "version";
@@ -584,8 +585,8 @@ pml_model_load(struct pml_model *m, const char *path)
 	return rc;
 }
 
-void
-pml_model_meta_json(const struct pml_model *m, struct pml_buf *out)
+static void
+meta_render(const struct pml_model *m, struct pml_buf *out, int table)
 {
 	struct pml_buf b = PML_BUF_INIT;
 	msgpack_packer pk;
@@ -602,12 +603,26 @@ pml_model_meta_json(const struct pml_model *m, struct pml_buf *out)
 	pack_model(&b, m, 0);
 	if (!msgpack_zone_init(&zone, 4096))
 		pml_die("out of memory");
-	if (pml_mp_decode(b.buf, b.len, &zone, &obj) == 0)
-		pml_mp_to_json(out, &obj);
-	else
+	if (pml_mp_decode(b.buf, b.len, &zone, &obj) != 0)
 		pml_buf_addstr(out, "null");
+	else if (table)
+		pml_render_tree_table(out, &obj);
+	else
+		pml_mp_to_json(out, &obj);
 	msgpack_zone_destroy(&zone);
 	pml_buf_release(&b);
+}
+
+void
+pml_model_meta_json(const struct pml_model *m, struct pml_buf *out)
+{
+	meta_render(m, out, 0);
+}
+
+void
+pml_model_meta_table(const struct pml_model *m, struct pml_buf *out)
+{
+	meta_render(m, out, 1);
 }
 
 /* ---- training data ---- */

@@ -199,3 +199,105 @@ pml_render_header_json(struct pml_buf *b, const struct pml_header *h)
 	msgpack_zone_destroy(&zone);
 	pml_buf_release(&raw);
 }
+
+/* ---- a msgpack tree (a model's metadata) as a table for people ---- */
+
+struct tree_rows {
+	struct pml_buf text;  /* "path\0value\0" per row */
+	size_t n_row, width;  /* rows, widest path */
+};
+
+static int
+is_scalar(const msgpack_object *o)
+{
+	return o->type != MSGPACK_OBJECT_ARRAY && o->type != MSGPACK_OBJECT_MAP;
+}
+
+/* A scalar as a cell: strings as they are (control characters as '?'), numbers as in JSON. */
+static void
+tree_cell(struct pml_buf *b, const msgpack_object *o)
+{
+	uint32_t i;
+
+	if (o->type != MSGPACK_OBJECT_STR) {
+		pml_mp_to_json(b, o);
+		return;
+	}
+	for (i = 0; i < o->via.str.size; i++) {
+		unsigned char c = (unsigned char)o->via.str.ptr[i];
+		pml_buf_addch(b, c < 0x20 || c == 0x7f ? '?' : (char)c);
+	}
+}
+
+static void
+tree_walk(struct tree_rows *t, struct pml_buf *path, const msgpack_object *o)
+{
+	size_t mark = path->len;
+	uint32_t i;
+
+	if (o->type == MSGPACK_OBJECT_MAP && o->via.map.size) {
+		for (i = 0; i < o->via.map.size; i++) {
+			if (path->len)
+				pml_buf_addch(path, '.');
+			tree_cell(path, &o->via.map.ptr[i].key);
+			tree_walk(t, path, &o->via.map.ptr[i].val);
+			path->len = mark;
+			path->buf[mark] = '\0';
+		}
+		return;
+	}
+	if (o->type == MSGPACK_OBJECT_ARRAY && o->via.array.size) {
+		for (i = 0; i < o->via.array.size && is_scalar(&o->via.array.ptr[i]); i++)
+			;
+		if (i < o->via.array.size) {
+			/* objects inside: one path per element, name[i] */
+			for (i = 0; i < o->via.array.size; i++) {
+				pml_buf_addf(path, "[%u]", i);
+				tree_walk(t, path, &o->via.array.ptr[i]);
+				path->len = mark;
+				path->buf[mark] = '\0';
+			}
+			return;
+		}
+	}
+	/* a leaf: a scalar, an empty map or array, or scalars on one line */
+	if (path->len > t->width)
+		t->width = path->len;
+	pml_buf_add(&t->text, path->buf, path->len);
+	pml_buf_addch(&t->text, '\0');
+	if (o->type == MSGPACK_OBJECT_ARRAY) {
+		if (!o->via.array.size)
+			pml_buf_addstr(&t->text, "[]");
+		for (i = 0; i < o->via.array.size; i++) {
+			if (i)
+				pml_buf_addstr(&t->text, ", ");
+			tree_cell(&t->text, &o->via.array.ptr[i]);
+		}
+	} else if (o->type == MSGPACK_OBJECT_MAP) {
+		pml_buf_addstr(&t->text, "{}");
+	} else {
+		tree_cell(&t->text, o);
+	}
+	pml_buf_addch(&t->text, '\0');
+	t->n_row++;
+}
+
+void
+pml_render_tree_table(struct pml_buf *b, const msgpack_object *o)
+{
+	struct tree_rows t = { PML_BUF_INIT, 0, 0 };
+	struct pml_buf path;
+	const char *p;
+	size_t i;
+
+	pml_buf_init(&path, 64); /* owned memory: tree_walk cuts the path back in place */
+	tree_walk(&t, &path, o);
+	p = t.text.buf;
+	for (i = 0; i < t.n_row; i++) {
+		const char *val = p + strlen(p) + 1;
+		pml_buf_addf(b, "%-*s  %s\n", (int)t.width, p, val);
+		p = val + strlen(val) + 1;
+	}
+	pml_buf_release(&path);
+	pml_buf_release(&t.text);
+}

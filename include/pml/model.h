@@ -45,6 +45,8 @@ int pml_model_load(struct pml_model *m, const char *path);
 int pml_model_save(const struct pml_model *m, const char *path);
 /* The model's metadata (not the weights) as one JSON object. */
 void pml_model_meta_json(const struct pml_model *m, struct pml_buf *b);
+/* The same metadata as an aligned "path  value" table for people. */
+void pml_model_meta_table(const struct pml_model *m, struct pml_buf *b);
 /* 1 if the first bytes p[0..n) look like a model file (for pml-cat). */
 int pml_model_sniff(const void *p, size_t n);
 

@@ -24,6 +24,12 @@ void pml_render_cell(struct pml_buf *b, const struct pml_column *c, const struct
 void pml_render_f32(struct pml_buf *b, float f);
 /* The whole header as a JSON object. */
 void pml_render_header_json(struct pml_buf *b, const struct pml_header *h);
+/*
+ * A msgpack tree as an aligned table for people, one line per leaf:
+ * "path  value", the path dotted through maps and indexed through arrays of
+ * maps ("model.input[0].name"), an array of scalars on one line ("x, z").
+ */
+void pml_render_tree_table(struct pml_buf *b, const msgpack_object *o);
 
 #ifdef __cplusplus
 }
