@@ -31,6 +31,7 @@ static const char usage[] =
 	"  -b, --baseline MODEL     evaluate MODEL on the same records too\n"
 	"      --max-drop METRIC=D  gate: fail if METRIC is worse than the baseline's by more than D\n"
 	"      --plot FILE.svg      write the confusion-matrix heatmap\n"
+	"      --title TEXT         the heatmap's title (default \"confusion matrix\")\n"
 	"      --batch N            records per forward pass (default 256)\n"
 	"      --max-message N      refuse messages over N bytes (default 16777216)\n"
 	"  -q, --quiet              no progress\n"
@@ -156,11 +157,13 @@ main(int argc, char **argv)
 		{ "plot", required_argument, NULL, 'P' },
 		{ "predictions", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "title", required_argument, NULL, 'T' },
 		{ "top-k", required_argument, NULL, 'k' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *model_path = NULL, *base_path = NULL, *output = NULL, *pred_path = NULL, *plot = NULL;
+	const char *title = NULL;
 	size_t batch = 256, max_message = 0, top_k = 0;
 	int json = 0, quiet = 0, c, rc = 0, failed = 0, e, status = PML_EXIT_FAIL;
 	struct pml_gates gates = PML_GATES_INIT;
@@ -188,6 +191,7 @@ main(int argc, char **argv)
 		case 'P': plot = optarg; break;
 		case 'p': if (pred_path) pml_usage_error("-p given twice"); pred_path = optarg; break;
 		case 'q': quiet = 1; break;
+		case 'T': title = optarg; break;
 		case 'V': pml_cli_version();
 		case 'X': rc = pml_gates_parse(&gates, PML_GATE_MAX, optarg); break;
 		default: pml_usage_hint();
@@ -197,6 +201,8 @@ main(int argc, char **argv)
 	}
 	if (!model_path)
 		pml_usage_error("no model: give -m MODEL");
+	if (title && !plot)
+		pml_usage_error("--title names the --plot picture: give --plot FILE.svg too");
 	if (pml_gates_need_baseline(&gates) && !base_path)
 		pml_usage_error("--max-drop needs --baseline MODEL");
 
@@ -278,7 +284,7 @@ main(int argc, char **argv)
 	}
 	if (plot) {
 		struct pml_buf svg = PML_BUF_INIT;
-		pml_plot_confusion(&svg, model_path, model.n_class, (const char *const *)model.classes,
+		pml_plot_confusion(&svg, title, model.n_class, (const char *const *)model.classes,
 				   r.ev[0].m.confusion);
 		rc = pml_plot_save(plot, &svg);
 		pml_buf_release(&svg);

@@ -45,11 +45,12 @@ static const char usage[] =
 	"      --preset NAME      fashion: 784-256-128 relu, dropout 0.2, cosine, 30 epochs\n"
 	"      --log FILE         also write the epoch lines to FILE\n"
 	"      --plot FILE.svg    draw the learning curve (loss, accuracy per epoch)\n"
+	"      --title TEXT       the --plot picture's title (default \"pml-train learning curve\")\n"
 	"  -q, --quiet            no epoch lines, no progress\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n";
 
-enum { O_FEATURES = 256, O_LABEL, O_HIDDEN, O_ACT, O_DROPOUT, O_LOSS, O_INIT, O_OPTIM, O_LR,
+enum { O_FEATURES = 256, O_TITLE, O_LABEL, O_HIDDEN, O_ACT, O_DROPOUT, O_LOSS, O_INIT, O_OPTIM, O_LR,
        O_MOMENTUM, O_NESTEROV, O_WD, O_SCHED, O_STEP_EPOCHS, O_STEP_GAMMA, O_BATCH, O_EPOCHS,
        O_VAL, O_PATIENCE, O_SEED, O_THREADS, O_PRESET, O_LOG, O_PLOT };
 
@@ -79,6 +80,7 @@ static const struct option longopts[] = {
 	{ "step-epochs", required_argument, NULL, O_STEP_EPOCHS },
 	{ "step-gamma", required_argument, NULL, O_STEP_GAMMA },
 	{ "threads", required_argument, NULL, O_THREADS },
+	{ "title", required_argument, NULL, O_TITLE },
 	{ "val", required_argument, NULL, O_VAL },
 	{ "version", no_argument, NULL, 'V' },
 	{ "weight-decay", required_argument, NULL, O_WD },
@@ -89,6 +91,7 @@ static const struct option longopts[] = {
 
 struct opts {
 	const char *output, *features, *label, *val, *log, *preset, *plot;
+	const char *title;          /* of the --plot picture */
 	size_t hidden[MAX_HIDDEN], n_hidden;
 	enum pml_act act[MAX_HIDDEN];
 	size_t n_act;
@@ -234,6 +237,7 @@ main(int argc, char **argv)
 		case O_LABEL: o.label = optarg; break;
 		case O_LOG: o.log = optarg; break;
 		case O_PLOT: o.plot = optarg; break;
+		case O_TITLE: o.title = optarg; break;
 		case O_LOSS:
 			if (pml_loss_parse(optarg, &loss) < 0)
 				pml_usage_error("--loss: expected ce or mse, got '%s'", optarg);
@@ -263,6 +267,8 @@ main(int argc, char **argv)
 	}
 	if (!o.output)
 		pml_usage_error("no output: give -o MODEL");
+	if (o.title && !o.plot)
+		pml_usage_error("--title names the --plot picture: give --plot FILE.svg too");
 	if (stat(o.output, &st) == 0 && S_ISDIR(st.st_mode))
 		pml_usage_error("-o %s: is a directory; give a model file name", o.output);
 	if (o.n_act != 1 && o.n_act != o.n_hidden)
@@ -330,7 +336,7 @@ main(int argc, char **argv)
 	tm.val = o.val ? &val : NULL;
 	pml_model_from_training(&model, net, &tm);
 	rc = pml_model_save(&model, o.output);
-	if (rc == 0 && o.plot && pml_curve_save_svg(&lc.curve, "pml-train learning curve", o.plot) < 0)
+	if (rc == 0 && o.plot && pml_curve_save_svg(&lc.curve, o.title ? o.title : "pml-train learning curve", o.plot) < 0)
 		rc = -1;
 	pml_curve_release(&lc.curve);
 	pml_model_release(&model);

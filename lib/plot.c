@@ -11,7 +11,10 @@
 #include "pml/io.h"
 #include "pml/plot.h"
 
-#define NAME_MAX_CHARS 28
+/* Class names are shown whole up to this many characters; the picture widens. */
+#define NAME_MAX_CHARS 120
+#define TITLE_MAX_CHARS 80
+#define TITLE_SIZE 16.0
 #define COLOR_TRAIN "#1f77b4"
 #define COLOR_VAL "#ff7f0e"
 #define COLOR_AXIS "#333333"
@@ -115,6 +118,36 @@ text_chars(const char *s)
 	return c;
 }
 
+/*
+ * Estimated width in pixels of s (its first max characters, 0: all) at font
+ * size px in DejaVu Sans, a little generous: wide letters count a full em,
+ * narrow ones a third, anything outside ASCII a full em (CJK is that wide).
+ */
+static double
+text_width(const char *s, size_t max, double px)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)u), i = 0, c = 0, l;
+	double em = 0;
+
+	while (i < n && (!max || c < max)) {
+		l = utf8_len(u + i, n - i);
+		if (l > 1 || u[i] >= 0x80)
+			em += 1.0;
+		else if (strchr("MWmw@%", u[i]))
+			em += 1.0;
+		else if (strchr("ijltfrI.,:;'|!()[] ", u[i]))
+			em += 0.4;
+		else if (u[i] >= 'A' && u[i] <= 'Z')
+			em += 0.78;
+		else
+			em += 0.66;
+		i += l ? l : 1;
+		c++;
+	}
+	return em * px;
+}
+
 /* Append s as XML character data, at most max characters (0: no limit). */
 static void
 add_text(struct pml_buf *b, const char *s, size_t max)
@@ -214,6 +247,22 @@ static void
 svg_close(struct pml_buf *b)
 {
 	pml_buf_addstr(b, "</svg>\n");
+}
+
+/* The title centred on top of a picture W wide; a smaller font if it would not fit. */
+static void
+add_title(struct pml_buf *b, int W, const char *title)
+{
+	struct pml_buf a = PML_BUF_INIT;
+	double w = 1.1 * text_width(title, TITLE_MAX_CHARS, TITLE_SIZE), size = TITLE_SIZE;
+
+	if (w > W - 20)
+		size = fmax(8, TITLE_SIZE * (W - 20) / w);
+	pml_buf_addstr(&a, "text-anchor=\"middle\" font-size=\"");
+	add_coord(&a, size);
+	pml_buf_addstr(&a, "\" font-weight=\"bold\"");
+	add_label(b, W / 2.0, 28, a.buf, title, TITLE_MAX_CHARS);
+	pml_buf_release(&a);
 }
 
 /* ---- axes ---- */
@@ -424,8 +473,7 @@ pml_plot_learning_curve(struct pml_buf *b, const char *title, const struct pml_l
 	double pw = acc ? W / 2.0 : W;
 
 	svg_open(b, W, H);
-	add_label(b, W / 2.0, 28, "text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"",
-		  title && *title ? title : "learning curve", 80);
+	add_title(b, W, title && *title ? title : "learning curve");
 	draw_panel(b, 0, pw, "loss", lc->train_loss, lc->val_loss, lc->n_epoch, 0);
 	if (acc)
 		draw_panel(b, pw, pw, "accuracy", lc->train_acc, lc->val_acc, lc->n_epoch, 1);
@@ -474,25 +522,20 @@ pml_plot_confusion(struct pml_buf *b, const char *title, size_t K, const char *c
 		   const uint64_t *counts)
 {
 	struct pml_buf a = PML_BUF_INIT, nb = PML_BUF_INIT;
-	size_t t, p, max_chars = 1, max_digits = 1;
-	double cell, left, top, gw, label_h, font, cfont;
+	size_t t, p, max_digits = 1;
+	double cell, left, top, gw, label_h, font, cfont, name_w = 7;
 	int W, H, i;
 	uint64_t *row_total;
 
 	row_total = pml_xcalloc(K ? K : 1, sizeof(*row_total));
 	for (t = 0; t < K; t++) {
 		const char *nm = names ? names[t] : NULL;
-		size_t c;
 		pml_buf_reset(&nb);
 		if (nm)
 			pml_buf_addstr(&nb, nm);
 		else
 			pml_buf_addf(&nb, "%zu", t);
-		c = text_chars(nb.buf);
-		if (c > NAME_MAX_CHARS)
-			c = NAME_MAX_CHARS;
-		if (c > max_chars)
-			max_chars = c;
+		name_w = fmax(name_w, text_width(nb.buf, NAME_MAX_CHARS, 12));
 		for (p = 0; p < K; p++) {
 			row_total[t] += counts[t * K + p];
 			if (digits_u64(counts[t * K + p]) > max_digits)
@@ -505,18 +548,21 @@ pml_plot_confusion(struct pml_buf *b, const char *title, size_t K, const char *c
 	if (cell < 14)
 		cell = 14;
 	font = 12;
-	left = 50 + 7.0 * (double)max_chars;
+	if (!title || !*title)
+		title = "confusion matrix";
+	/* room for the longest name on the left, and slanted (-40 degrees: sin 0.643) below */
+	left = 44 + name_w;
 	top = 60;
 	gw = cell * (double)K;
-	label_h = 30 + 5.2 * (double)max_chars;
+	label_h = 30 + 0.65 * name_w;
 	W = (int)ceil(left + gw + 110);
 	H = (int)ceil(top + gw + label_h + 30);
 	if (W < 360)
 		W = 360;
+	W = (int)fmax(W, ceil(1.1 * text_width(title, TITLE_MAX_CHARS, TITLE_SIZE) + 40));
 	cfont = fmin(13, fmin(cell * 0.45, cell * 0.95 / (0.62 * (double)max_digits)));
 	svg_open(b, W, H);
-	add_label(b, W / 2.0, 28, "text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"",
-		  title && *title ? title : "confusion matrix", 80);
+	add_title(b, W, title);
 	/* cells */
 	for (t = 0; t < K; t++) {
 		for (p = 0; p < K; p++) {

@@ -231,7 +231,28 @@ test_confusion(void)
 	check_svg("odd names", &a);
 	T_OK(strstr(a.buf, ">a&amp;b<") && strstr(a.buf, ">&lt;x&gt;<") && strstr(a.buf, ">tab?here<") &&
 	     strstr(a.buf, ">bad??utf8<") && strstr(a.buf, ">\xe2\x82\xac euro<"), "names escaped");
-	T_EQ_INT(count(a.buf, ">a very long class name that\xe2\x80\xa6<"), 2, "long name cut to 28 characters");
+	T_EQ_INT(count(a.buf, ">a very long class name that goes on and on<"), 2, "a long name shown whole");
+	{
+		/* a name over 120 characters is cut to 119 and an ellipsis; the picture widens for it */
+		char huge[131], want[124];
+		const char *two[2];
+		int w_small, w_big;
+		memset(huge, 'W', 130);
+		huge[130] = '\0';
+		two[0] = "a";
+		two[1] = huge;
+		want[0] = '>';
+		memset(want + 1, 'W', 119);
+		memcpy(want + 120, "\xe2\x80\xa6", 3);
+		want[123] = '\0';
+		sscanf(strstr(a.buf, "width=\""), "width=\"%d", &w_small);
+		pml_buf_reset(&a);
+		pml_plot_confusion(&a, NULL, 2, two, z);
+		check_svg("huge name", &a);
+		T_EQ_INT(count(a.buf, want), 2, "a name over 120 characters cut");
+		sscanf(strstr(a.buf, "width=\""), "width=\"%d", &w_big);
+		T_OK(w_big > w_small + 500, "the picture widens for long names");
+	}
 	pml_buf_reset(&a);
 	pml_plot_confusion(&a, NULL, 1, NULL, z);
 	check_svg("one class", &a);
