@@ -33,7 +33,11 @@ expect_err "eval --title without --plot: usage error" 2 "--title names the --plo
 expect_err "train --title without --plot: usage error" 2 "--title names the --plot picture" \
 	pml-train -q --title x -o "$T/m2.pmm" "$T/p.mp"
 
-# lay the pictures out in Chromium and measure every <text>
+expect "train with a 70-character wide title" 0 pml-train -q --epochs 2 --plot "$T/curve2.svg" --title "$(printf 'W%.0s' $(seq 1 70))" -o "$T/m3.pmm" "$T/p.mp"
+# the check itself: a picture cut narrower than its names must fail it
+sed '2s/ width="[0-9]*"/ width="300"/; 2s/viewBox="0 0 [0-9]*/viewBox="0 0 300/' "$T/cm.svg" > "$T/narrow.svg"
+
+# lay the pictures out in Chromium (one page, one start) and measure every <text>
 if ! command -v chromium > /dev/null 2>&1; then
 	not_ok "chromium is installed" "install the Debian package 'chromium' (scripts/deps.sh)"
 	done_testing
@@ -41,52 +45,55 @@ if ! command -v chromium > /dev/null 2>&1; then
 fi
 cat > "$T/wrap.py" <<'PYEOF'
 import sys
-svg = open(sys.argv[1], encoding='utf-8').read()
-svg = svg[svg.index('<svg'):]
+# wrap.py OUT.html NAME=FILE.svg...: each SVG in its own <div>, then a script
+# that writes, per picture, "NAME ok N" or "NAME outside: ..." / "NAME overlap: ..."
+parts = []
+for arg in sys.argv[2:]:
+    name, path = arg.split('=', 1)
+    svg = open(path, encoding='utf-8').read()
+    parts.append('<div data-name="%s">%s</div>' % (name, svg[svg.index('<svg'):]))
 js = r'''
-var s = document.querySelector('svg'), r = s.getBoundingClientRect(), bad = [], flat = [];
-document.querySelectorAll('text').forEach(function (t) {
-  var b = t.getBoundingClientRect(), name = t.textContent;
-  if (b.left < r.left - 1 || b.top < r.top - 1 || b.right > r.right + 1 || b.bottom > r.bottom + 1)
-    bad.push('outside: ' + name + ' [' + [b.left, b.top, b.right, b.bottom].map(Math.round) + '] of [' + [r.right, r.bottom] + ']');
-  if (!t.getAttribute('transform')) flat.push([name, b]);
+var lines = [];
+document.querySelectorAll('div[data-name]').forEach(function (d) {
+  var name = d.getAttribute('data-name'), s = d.querySelector('svg'), r = s.getBoundingClientRect();
+  var bad = [], flat = [], texts = s.querySelectorAll('text');
+  texts.forEach(function (t) {
+    var b = t.getBoundingClientRect(), txt = t.textContent;
+    if (b.left < r.left - 1 || b.top < r.top - 1 || b.right > r.right + 1 || b.bottom > r.bottom + 1)
+      bad.push(name + ' outside: ' + txt + ' [' + [b.left - r.left, b.top - r.top, b.right - r.left, b.bottom - r.top].map(Math.round) + '] of [' + [r.width, r.height] + ']');
+    if (!t.getAttribute('transform')) flat.push([txt, b]);
+  });
+  for (var i = 0; i < flat.length; i++) for (var j = i + 1; j < flat.length; j++) {
+    var a = flat[i][1], c = flat[j][1];
+    if (a.left < c.right - 1 && c.left < a.right - 1 && a.top < c.bottom - 1 && c.top < a.bottom - 1)
+      bad.push(name + ' overlap: ' + flat[i][0] + ' / ' + flat[j][0]);
+  }
+  lines.push(bad.length ? bad.join('\n') : name + ' ok ' + texts.length + ' texts inside');
 });
-for (var i = 0; i < flat.length; i++) for (var j = i + 1; j < flat.length; j++) {
-  var a = flat[i][1], c = flat[j][1];
-  if (a.left < c.right - 1 && c.left < a.right - 1 && a.top < c.bottom - 1 && c.top < a.bottom - 1)
-    bad.push('overlap: ' + flat[i][0] + ' / ' + flat[j][0]);
-}
-var p = document.createElement('pre'); p.id = 'result';
-p.textContent = bad.length ? bad.join('\n') : 'ok ' + document.querySelectorAll('text').length + ' texts inside';
+var p = document.createElement('pre'); p.id = 'result'; p.textContent = lines.join('\n');
 document.body.appendChild(p);
 '''
-open(sys.argv[2], 'w', encoding='utf-8').write('<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
-    '<body style="margin:0">' + svg + '<script>' + js + '</script></body></html>')
+open(sys.argv[1], 'w', encoding='utf-8').write('<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+    '<body style="margin:0">' + ''.join(parts) + '<script>' + js + '</script></body></html>')
 PYEOF
-layout() { # NAME SVG
-	"$PY" "$T/wrap.py" "$2" "$T/$1.html" || { not_ok "$1: wrap in HTML"; return; }
-	mkdir -p "$T/home"
-	HOME="$T/home" timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic \
-		--no-first-run --disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$(mktemp -d "$T/profile.XXXXXX")" --dump-dom "file://$T/$1.html" \
-		> "$T/$1.dom" 2> "$T/chromium.log"
-	sed -n '/<pre id="result">/,/<\/pre>/p' "$T/$1.dom" | sed 's/<[^>]*>//g' > "$T/$1.result"
-	if grep -q '^ok [0-9]* texts inside$' "$T/$1.result"; then
-		ok "$1: every text inside the picture, none overlapping ($(cat "$T/$1.result"))"
+pics="narrow=$T/narrow.svg confusion=$T/cm.svg confusion-default=$T/cm0.svg confusion-long-title=$T/cm1.svg curve=$T/curve.svg curve-wide-title=$T/curve2.svg"
+# shellcheck disable=SC2086
+expect "the pictures in one HTML page" 0 "$PY" "$T/wrap.py" "$T/all.html" $pics
+mkdir -p "$T/home"
+HOME="$T/home" timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic \
+	--no-first-run --disable-background-networking --disable-component-update --disable-sync \
+	--user-data-dir="$(mktemp -d "$T/profile.XXXXXX")" --dump-dom "file://$T/all.html" \
+	> "$T/all.dom" 2> "$T/chromium.log"
+sed -n '/<pre id="result">/,/<\/pre>/p' "$T/all.dom" | sed 's/<[^>]*>//g; s/&amp;/\&/g' > "$T/result"
+if [ -s "$T/result" ]; then ok "chromium laid the page out"; else
+	not_ok "chromium laid the page out" "$(tail -n 2 "$T/chromium.log")"; fi
+expect_out "the check itself: a cut picture has names outside" yes \
+	sh -c "grep -q '^narrow outside: Chinstrap penguin' '$T/result' && echo yes"
+for n in confusion confusion-default confusion-long-title curve curve-wide-title; do
+	if grep -q "^$n ok [0-9]* texts inside\$" "$T/result"; then
+		ok "$n: every text inside the picture, none overlapping ($(grep "^$n ok" "$T/result"))"
 	else
-		not_ok "$1: every text inside the picture, none overlapping" "$(head -c 600 "$T/$1.result")" \
-			"$(tail -n 2 "$T/chromium.log")"
+		not_ok "$n: every text inside the picture, none overlapping" "$(grep "^$n " "$T/result" | head -c 600)"
 	fi
-}
-# the check itself: a picture cut narrower than its names must fail it
-sed '2s/ width="[0-9]*"/ width="300"/; 2s/viewBox="0 0 [0-9]*/viewBox="0 0 300/' "$T/cm.svg" > "$T/narrow.svg"
-(layout narrow "$T/narrow.svg") > "$T/narrow.tap"
-expect_out "a cut picture fails the layout check (names outside)" yes \
-	sh -c "grep -q '^not ok' '$T/narrow.tap' && grep -q '^outside: Chinstrap penguin' '$T/narrow.result' && echo yes"
-layout confusion "$T/cm.svg"
-layout confusion-default "$T/cm0.svg"
-layout confusion-long-title "$T/cm1.svg"
-layout curve "$T/curve.svg"
-expect "train with a 70-character wide title" 0 pml-train -q --epochs 2 --plot "$T/curve2.svg" --title "$(printf 'W%.0s' $(seq 1 70))" -o "$T/m3.pmm" "$T/p.mp"
-layout curve-wide-title "$T/curve2.svg"
+done
 done_testing
