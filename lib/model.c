@@ -898,7 +898,7 @@ pml_model_from_training(struct pml_model *m, struct pml_net *net, const struct p
 	m->net = net;
 
 	pml_mp_packer_init_buf(&pk, &m->meta);
-	msgpack_pack_map(&pk, 13);
+	msgpack_pack_map(&pk, 15);
 	kv_str(&pk, "tool", "pml-train");
 	kv_str(&pk, "tool_version", PML_VERSION);
 	kv_str(&pk, "command", tm->command ? tm->command : "");
@@ -906,7 +906,7 @@ pml_model_from_training(struct pml_model *m, struct pml_net *net, const struct p
 	kv_u64(&pk, "threads", (uint64_t)tm->threads);
 	kv_str(&pk, "blas_core", pml_mat_corename());
 	pml_mp_pack_cstr(&pk, "options");
-	msgpack_pack_map(&pk, 21);
+	msgpack_pack_map(&pk, 19);
 	pml_mp_pack_cstr(&pk, "preset");
 	if (tm->preset)
 		pml_mp_pack_cstr(&pk, tm->preset);
