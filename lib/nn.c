@@ -706,6 +706,26 @@ pml_epoch_format(const struct pml_epoch_info *e, char *buf, size_t len)
 #undef ADD
 }
 
+/* A learning rate is a float while training: its shortest text as a float (0.001, not 0.0010000000474974513). */
+static void
+add_json_float(struct pml_buf *b, double v)
+{
+	char tmp[32];
+	int prec;
+
+	if (!isfinite(v) || v == 0 || (double)(float)v != v) {
+		pml_buf_add_json_num(b, v);
+		return;
+	}
+	for (prec = 1; prec < 9; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		if (strtof(tmp, NULL) == (float)v)
+			break;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+	pml_buf_addstr(b, tmp);
+}
+
 void
 pml_epoch_json(const struct pml_epoch_info *e, struct pml_buf *b)
 {
@@ -724,9 +744,9 @@ pml_epoch_json(const struct pml_epoch_info *e, struct pml_buf *b)
 		pml_buf_add_json_num(b, e->val_acc);
 	}
 	pml_buf_addstr(b, ",\"lr\":");
-	pml_buf_add_json_num(b, e->lr);
+	add_json_float(b, e->lr);
 	pml_buf_addstr(b, ",\"seconds\":");
-	pml_buf_add_json_num(b, e->elapsed);
+	pml_buf_add_json_num(b, floor(e->elapsed * 1e6 + 0.5) / 1e6);
 	pml_buf_addstr(b, ",\"samples_per_s\":");
 	pml_buf_add_json_num(b, floor(e->samples_per_s + 0.5));
 	if (!isnan(e->val_loss))
@@ -787,20 +807,20 @@ pml_stop_format(const struct pml_train_opts *o, const struct pml_train_result *r
 		 res->best_epoch && res->stop != PML_STOP_NO_IMPROVEMENT ? " (lowest validation loss)" : "");
 	switch (res->stop) {
 	case PML_STOP_NO_IMPROVEMENT:
-		snprintf(buf, len, "stopped at epoch %zu: %s did not improve by %s for %zu epochs; %s",
-			 res->epochs_run, what, tol, o->patience, kept);
+		snprintf(buf, len, "stopped at epoch %zu: %s did not improve by %s for %zu epoch%s; %s",
+			 res->epochs_run, what, tol, o->patience, o->patience == 1 ? "" : "s", kept);
 		break;
 	case PML_STOP_MAX_EPOCHS:
 		snprintf(buf, len, "stopped at epoch %zu: the maximum number of epochs, with the %s "
-			 "still improving by %s within %zu epochs (not converged); %s",
-			 res->epochs_run, what, tol, o->patience, kept);
+			 "still improving by %s within %zu epoch%s (not converged); %s",
+			 res->epochs_run, what, tol, o->patience, o->patience == 1 ? "" : "s", kept);
 		break;
 	case PML_STOP_CALLBACK:
 		snprintf(buf, len, "stopped at epoch %zu on request; %s", res->epochs_run, kept);
 		break;
 	default:
-		snprintf(buf, len, "stopped at epoch %zu: the %zu epochs asked; %s", res->epochs_run,
-			 o->epochs, kept);
+		snprintf(buf, len, "stopped at epoch %zu: the %zu epoch%s asked; %s", res->epochs_run,
+			 o->epochs, o->epochs == 1 ? "" : "s", kept);
 		break;
 	}
 }
