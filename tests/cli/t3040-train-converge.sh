@@ -76,6 +76,8 @@ expect_out "--max-epochs 6: not converged" \
 expect_out "--max-epochs 6: metadata" '"stop":"max_epochs"' sh -c "pml-cat '$T/m6' | grep -o '\"stop\":\"[a-z_]*\"'"
 train "--patience 0: never stops early" --patience 0 --tol 100 --max-epochs 5 -o "$T/p0" "$T/train.pml"
 expect_out "--patience 0: all 5 epochs" "pml-train: stopped at epoch 5: the 5 epochs asked; kept epoch 5" stopline
+train "--preset fashion: exactly its 30 epochs" --preset fashion --hidden 8,4 -o "$T/pr" "$T/train.pml"
+expect_out "--preset fashion: the stop line" "pml-train: stopped at epoch 30: the 30 epochs asked; kept epoch 30" stopline
 train "a preset's exact epochs give way to --max-epochs" \
 	--preset fashion --max-epochs 4 --tol 100 --patience 2 -o "$T/pr" "$T/train.pml"
 expect_out "preset with --max-epochs: the stop applies" \
