@@ -28,7 +28,7 @@ static const char usage[] =
 	"      --activation LIST  relu|sigmoid|tanh|identity, one or one per layer (relu)\n"
 	"      --dropout P        dropout after each hidden layer (default 0)\n"
 	"      --loss L           ce (classes) or mse (default: by the label's type)\n"
-	"      --init I           he or xavier (default he)\n"
+	"      --init I           he or xavier (default xavier)\n"
 	"      --optimizer O      sgd or adam (default adam)\n"
 	"      --lr X             learning rate (default 0.001)\n"
 	"      --momentum X       SGD momentum (default 0.9)\n"
@@ -159,6 +159,7 @@ preset(struct opts *o, const char *name)
 	o->hidden[0] = 256, o->hidden[1] = 128, o->n_hidden = 2;
 	o->act[0] = PML_ACT_RELU, o->n_act = 1;
 	o->dropout = 0.2;
+	o->init = PML_INIT_HE;
 	o->t.optim = PML_OPTIM_ADAM;
 	o->t.lr = 2e-3;
 	o->t.batch = 128;

@@ -250,15 +250,19 @@ struct pml_train_opts {
  * The defaults of training, the one place they are set (pml-train's
  * defaults are these), close to scikit-learn's MLP: batch min(200, rows),
  * L2 alpha 1e-4, at most 200 epochs, stop when the loss has not improved
- * by 1e-4 for 10 epochs.
+ * by 1e-4 for 10 epochs, Xavier initialisation.
  */
 #define PML_DEFAULT_BATCH 200
 #define PML_DEFAULT_ALPHA 1e-4
 #define PML_DEFAULT_MAX_EPOCHS 200
 #define PML_DEFAULT_PATIENCE 10
 #define PML_DEFAULT_TOL 1e-4
-/* Weight initialisation of pml-train (scikit-learn's MLP uses Xavier uniform). */
-#define PML_DEFAULT_INIT PML_INIT_HE
+/*
+ * Weight initialisation of pml-train: Xavier uniform, as scikit-learn's MLP
+ * (on 7 small tables it closed most of the gap to scikit-learn's scores
+ * that He normal left, e.g. R^2 0.748 -> 0.815 against 0.836).
+ */
+#define PML_DEFAULT_INIT PML_INIT_XAVIER
 
 /* Defaults: Adam, lr 1e-3, betas 0.9/0.999, eps 1e-8, and the PML_DEFAULT_ values. */
 void pml_train_opts_init(struct pml_train_opts *o);
