@@ -49,7 +49,7 @@ pml_epoch_s() {
 }
 
 # pml: seconds per epoch from the last epoch line (training loop only)
-/usr/bin/time -v pml-train --hidden "$HIDDEN" --optimizer adam --lr 0.001 --batch 64 \
+/usr/bin/time -v pml-train --hidden "$HIDDEN" --optimizer adam --lr 0.001 --batch 64 --init he --alpha 0 \
 	--epochs "$EPOCHS" --threads "$THREADS" -o "$w/m.pmm" "$w/train.mp" 2> "$w/pml.log"
 pml_s=$(pml_epoch_s "$w/pml.log")
 floor_run
@@ -74,7 +74,7 @@ dl_s=$(awk '{print $2}' "$w/dl.out"); dl_acc=$(awk '{print $3}' "$w/dl.out")
 dl_mem=$(peak "$w/dl.log")
 
 # pml at scikit-learn's default batch of 200, for the like-for-like ratio
-pml-train -q --hidden "$HIDDEN" --batch 200 --epochs "$EPOCHS" --threads "$THREADS" \
+pml-train -q --hidden "$HIDDEN" --batch 200 --init he --alpha 0 --epochs "$EPOCHS" --threads "$THREADS" \
 	--log "$w/pml200.log" -o "$w/m200.pmm" "$w/train.mp"
 pml200_s=$(pml_epoch_s "$w/pml200.log")
 

@@ -913,7 +913,7 @@ pml_model_from_training(struct pml_model *m, struct pml_net *net, const struct p
 	m->net = net;
 
 	pml_mp_packer_init_buf(&pk, &m->meta);
-	msgpack_pack_map(&pk, 13);
+	msgpack_pack_map(&pk, 15);
 	kv_str(&pk, "tool", "pml-train");
 	kv_str(&pk, "tool_version", PML_VERSION);
 	kv_str(&pk, "command", tm->command ? tm->command : "");
@@ -921,7 +921,7 @@ pml_model_from_training(struct pml_model *m, struct pml_net *net, const struct p
 	kv_u64(&pk, "threads", (uint64_t)tm->threads);
 	kv_str(&pk, "blas_core", pml_mat_corename());
 	pml_mp_pack_cstr(&pk, "options");
-	msgpack_pack_map(&pk, 17);
+	msgpack_pack_map(&pk, 19);
 	pml_mp_pack_cstr(&pk, "preset");
 	if (tm->preset)
 		pml_mp_pack_cstr(&pk, tm->preset);
@@ -947,14 +947,18 @@ pml_model_from_training(struct pml_model *m, struct pml_net *net, const struct p
 	else
 		msgpack_pack_false(&pk);
 	kv_num(&pk, "weight_decay", o->weight_decay);
+	kv_num(&pk, "alpha", o->alpha);
 	kv_str(&pk, "schedule", pml_sched_name(o->sched));
 	kv_u64(&pk, "step_epochs", o->step_epochs);
 	kv_num(&pk, "step_gamma", o->step_gamma);
 	kv_u64(&pk, "batch", o->batch);
 	kv_u64(&pk, "epochs", o->epochs);
 	kv_u64(&pk, "patience", o->patience);
+	kv_num(&pk, "tol", o->tol);
 	kv_u64(&pk, "epochs_run", res->epochs_run);
 	kv_u64(&pk, "best_epoch", res->best_epoch);
+	kv_u64(&pk, "kept_epoch", res->kept_epoch);
+	kv_str(&pk, "stop", pml_stop_name(res->stop));
 	pml_mp_pack_cstr(&pk, "train");
 	msgpack_pack_map(&pk, 3);
 	kv_u64(&pk, "records", tr->d.n);

@@ -706,6 +706,243 @@ pml_epoch_format(const struct pml_epoch_info *e, char *buf, size_t len)
 #undef ADD
 }
 
+/* A learning rate is a float while training: its shortest text as a float (0.001, not 0.0010000000474974513). */
+static void
+add_json_float(struct pml_buf *b, double v)
+{
+	char tmp[32];
+	int prec;
+
+	if (!isfinite(v) || v == 0 || (double)(float)v != v) {
+		pml_buf_add_json_num(b, v);
+		return;
+	}
+	for (prec = 1; prec < 9; prec++) {
+		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		if (strtof(tmp, NULL) == (float)v)
+			break;
+	}
+	snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+	pml_buf_addstr(b, tmp);
+}
+
+void
+pml_epoch_json(const struct pml_epoch_info *e, struct pml_buf *b)
+{
+	pml_buf_addf(b, "{\"epoch\":%zu,\"epochs\":%zu,\"train_loss\":", e->epoch, e->epochs);
+	pml_buf_add_json_num(b, e->train_loss);
+	if (!isnan(e->train_acc)) {
+		pml_buf_addstr(b, ",\"train_accuracy\":");
+		pml_buf_add_json_num(b, e->train_acc);
+	}
+	if (!isnan(e->val_loss)) {
+		pml_buf_addstr(b, ",\"val_loss\":");
+		pml_buf_add_json_num(b, e->val_loss);
+	}
+	if (!isnan(e->val_acc)) {
+		pml_buf_addstr(b, ",\"val_accuracy\":");
+		pml_buf_add_json_num(b, e->val_acc);
+	}
+	pml_buf_addstr(b, ",\"lr\":");
+	add_json_float(b, e->lr);
+	pml_buf_addstr(b, ",\"seconds\":");
+	pml_buf_add_json_num(b, floor(e->elapsed * 1e6 + 0.5) / 1e6);
+	pml_buf_addstr(b, ",\"samples_per_s\":");
+	pml_buf_add_json_num(b, floor(e->samples_per_s + 0.5));
+	if (!isnan(e->val_loss))
+		pml_buf_addstr(b, e->best ? ",\"best\":true" : ",\"best\":false");
+	pml_buf_addch(b, '}');
+}
+
+static const char *const stop_names[] = { "epochs", "max_epochs", "no_improvement", "callback" };
+
+const char *
+pml_stop_name(enum pml_stop s)
+{
+	return (unsigned)s < sizeof(stop_names) / sizeof(stop_names[0]) ? stop_names[s] : "?";
+}
+
+/* A tolerance as people write it: 1e-4 rather than 0.0001, 0.5 as it is. */
+static void
+format_tol(double v, char *buf, size_t len)
+{
+	char e[32], *p, *q;
+
+	snprintf(buf, len, "%g", v);
+	snprintf(e, sizeof(e), "%.6e", v);      /* "1.000000e-04" */
+	p = strchr(e, 'e');
+	if (!p)
+		return;
+	q = p;
+	while (q > e && q[-1] == '0')
+		q--;
+	if (q > e && q[-1] == '.')
+		q--;
+	/* mantissa e[0..q), then 'e', the sign if negative, the exponent without leading zeros */
+	{
+		char out[32];
+		const char *x = p + 1;
+		int neg = *x == '-';
+		size_t m = (size_t)(q - e);
+
+		if (*x == '+' || *x == '-')
+			x++;
+		while (*x == '0' && x[1])
+			x++;
+		snprintf(out, sizeof(out), "%.*se%s%s", (int)m, e, neg ? "-" : "", x);
+		if (strlen(out) < strlen(buf))
+			snprintf(buf, len, "%s", out);
+	}
+}
+
+void
+pml_stop_format(const struct pml_train_opts *o, const struct pml_train_result *res,
+		char *buf, size_t len)
+{
+	char tol[32], kept[64];
+	const char *what = res->watched_val ? "validation loss" : "training loss";
+
+	format_tol(o->tol, tol, sizeof(tol));
+	snprintf(kept, sizeof(kept), "kept epoch %zu%s", res->kept_epoch,
+		 res->best_epoch && res->stop != PML_STOP_NO_IMPROVEMENT ? " (lowest validation loss)" : "");
+	switch (res->stop) {
+	case PML_STOP_NO_IMPROVEMENT:
+		snprintf(buf, len, "stopped at epoch %zu: %s did not improve by %s for %zu epoch%s; %s",
+			 res->epochs_run, what, tol, o->patience, o->patience == 1 ? "" : "s", kept);
+		break;
+	case PML_STOP_MAX_EPOCHS:
+		snprintf(buf, len, "stopped at epoch %zu: the maximum number of epochs, with the %s "
+			 "still improving by %s within %zu epoch%s (not converged); %s",
+			 res->epochs_run, what, tol, o->patience, o->patience == 1 ? "" : "s", kept);
+		break;
+	case PML_STOP_CALLBACK:
+		snprintf(buf, len, "stopped at epoch %zu on request; %s", res->epochs_run, kept);
+		break;
+	default:
+		snprintf(buf, len, "stopped at epoch %zu: the %zu epoch%s asked; %s", res->epochs_run,
+			 o->epochs, o->epochs == 1 ? "" : "s", kept);
+		break;
+	}
+}
+
+/* ---- held-out validation rows ---- */
+
+static void
+move_rows(float *x, uint32_t *cls, float *y, size_t n_in, size_t k, size_t to, size_t from)
+{
+	if (to == from)
+		return;
+	memcpy(x + to * n_in, x + from * n_in, n_in * sizeof(float));
+	if (cls)
+		cls[to] = cls[from];
+	if (y)
+		memcpy(y + to * k, y + from * k, k * sizeof(float));
+}
+
+int
+pml_data_holdout(float *x, uint32_t *cls, float *y, size_t n, size_t n_in, size_t k,
+		 size_t n_class, double frac, uint64_t seed, size_t *n_val)
+{
+	struct pml_rng rng;
+	uint32_t *order, *pos;
+	size_t *count, *take, *start, groups, g, i, total, given;
+	unsigned char *held;
+	float *vx, *vy = NULL;
+	uint32_t *vc = NULL;
+	size_t nv, nt;
+
+	*n_val = 0;
+	if (!(frac > 0 && frac < 1))
+		return pml_error("validation fraction %g: must be between 0 and 1", frac);
+	if (n > UINT32_MAX)
+		return pml_error("too many records (%zu)", n);
+	groups = cls && n_class ? n_class : 1;
+	for (i = 0; cls && n_class && i < n; i++)
+		if (cls[i] >= n_class)
+			return pml_error("record %zu: class %u out of range", i + 1, (unsigned)cls[i]);
+	total = (size_t)floor(frac * (double)n + 0.5);
+	if (total == 0 || total >= n)
+		return pml_error("validation fraction %g of %zu records leaves %s empty", frac, n,
+				 total == 0 ? "the validation set" : "the training set");
+	count = pml_xcalloc(groups, sizeof(*count));
+	take = pml_xcalloc(groups, sizeof(*take));
+	start = pml_xcalloc(groups + 1, sizeof(*start));
+	for (i = 0; i < n; i++)
+		count[groups > 1 ? cls[i] : 0]++;
+	/* each group's share, floor first, then the largest remainders (lowest group on ties) */
+	given = 0;
+	for (g = 0; g < groups; g++) {
+		take[g] = (size_t)floor(frac * (double)count[g]);
+		given += take[g];
+	}
+	while (given < total) {
+		size_t best = groups;
+		double best_r = -1;
+
+		for (g = 0; g < groups; g++) {
+			double r = frac * (double)count[g] - (double)take[g];
+
+			if (take[g] < count[g] && r > best_r)
+				best_r = r, best = g;
+		}
+		if (best == groups)
+			break;
+		take[best]++;
+		given++;
+	}
+	/* rows grouped by class in original order, each group shuffled, its first take[g] held out */
+	for (g = 0; g < groups; g++)
+		start[g + 1] = start[g] + count[g];
+	order = pml_xmallocarray(n, sizeof(*order));
+	pos = pml_xcalloc(groups, sizeof(*pos));
+	for (i = 0; i < n; i++) {
+		g = groups > 1 ? cls[i] : 0;
+		order[start[g] + pos[g]++] = (uint32_t)i;
+	}
+	pml_rng_seed(&rng, seed ^ 0x686f6c646f7574ULL);     /* "holdout": not the shuffling stream */
+	held = pml_xcalloc(n, 1);
+	for (g = 0; g < groups; g++) {
+		pml_rng_shuffle_u32(&rng, order + start[g], count[g]);
+		for (i = 0; i < take[g]; i++)
+			held[order[start[g] + i]] = 1;
+	}
+	/* held-out rows aside, kept rows forward, held-out rows at the end */
+	nv = given;
+	vx = pml_xmallocarray(nv, n_in * sizeof(float));
+	if (cls)
+		vc = pml_xmallocarray(nv, sizeof(*vc));
+	if (y)
+		vy = pml_xmallocarray(nv, k * sizeof(float));
+	for (i = 0, nt = 0, nv = 0; i < n; i++) {
+		if (held[i]) {
+			memcpy(vx + nv * n_in, x + i * n_in, n_in * sizeof(float));
+			if (vc)
+				vc[nv] = cls[i];
+			if (vy)
+				memcpy(vy + nv * k, y + i * k, k * sizeof(float));
+			nv++;
+		} else {
+			move_rows(x, cls, y, n_in, k, nt++, i);
+		}
+	}
+	memcpy(x + nt * n_in, vx, nv * n_in * sizeof(float));
+	if (vc)
+		memcpy(cls + nt, vc, nv * sizeof(*vc));
+	if (vy)
+		memcpy(y + nt * k, vy, nv * k * sizeof(float));
+	*n_val = nv;
+	free(vx);
+	free(vc);
+	free(vy);
+	free(held);
+	free(pos);
+	free(order);
+	free(start);
+	free(take);
+	free(count);
+	return 0;
+}
+
 /* ---- optimisers ---- */
 
 void
@@ -721,8 +958,11 @@ pml_train_opts_init(struct pml_train_opts *o)
 	o->sched = PML_SCHED_CONSTANT;
 	o->step_epochs = 10;
 	o->step_gamma = 0.1;
-	o->batch = 64;
-	o->epochs = 10;
+	o->batch = PML_DEFAULT_BATCH;
+	o->alpha = PML_DEFAULT_ALPHA;
+	o->epochs = PML_DEFAULT_MAX_EPOCHS;
+	o->patience = PML_DEFAULT_PATIENCE;
+	o->tol = PML_DEFAULT_TOL;
 	o->seed = PML_DEFAULT_SEED;
 }
 
@@ -900,12 +1140,13 @@ update_chunked(struct pml_net *net, const struct pml_train_opts *o, struct optim
 	}
 }
 
+/* One update of every parameter; bs: rows in the batch (for alpha). */
 static void
 step_all(struct pml_net *net, const struct pml_train_opts *o, struct optim *st, float lr,
-	 struct ahead *a)
+	 size_t bs, struct ahead *a)
 {
 	size_t i;
-	float wd = (float)o->weight_decay;
+	float wd = (float)(o->weight_decay + o->alpha / (double)bs);
 
 	st->t++;
 	if (o->optim == PML_OPTIM_ADAM) {
@@ -964,6 +1205,10 @@ check_opts(const struct pml_train_opts *o)
 		return pml_error("adam parameters out of range");
 	if (!(o->weight_decay >= 0) || !isfinite(o->weight_decay))
 		return pml_error("weight decay %g: must be >= 0", o->weight_decay);
+	if (!(o->alpha >= 0) || !isfinite(o->alpha))
+		return pml_error("alpha %g: must be >= 0", o->alpha);
+	if (!(o->tol >= 0) || !isfinite(o->tol))
+		return pml_error("tolerance %g: must be >= 0", o->tol);
 	return 0;
 }
 
@@ -976,13 +1221,15 @@ pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml
 	struct ahead ahead;
 	uint32_t *idx = NULL, *bcls = NULL;
 	float *by = NULL, *best = NULL;
-	size_t i, epoch, n = train->n, k = net->n_out, n_batch, since_best = 0;
-	double best_loss = INFINITY, t0 = pml_now();
+	size_t i, epoch, n = train->n, k = net->n_out, n_batch, since = 0;
+	double best_loss = INFINITY, watch_best = INFINITY, t0 = pml_now();
 	unsigned fpu;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->val_loss = res->val_acc = NAN;
+	res->watched_val = val != NULL;
+	res->stop = o->patience ? PML_STOP_MAX_EPOCHS : PML_STOP_EPOCHS;
 	if (!net->finished)
 		return pml_error("network not finished");
 	if (check_opts(o) < 0 || check_data(net, train, "training") < 0 ||
@@ -1052,7 +1299,7 @@ pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml
 			ahead.idx = idx + start + bs;
 			ahead.n = n - start - bs < o->batch ? n - start - bs : o->batch;
 			ahead.done = 0;
-			step_all(net, o, &st, lr, &ahead);
+			step_all(net, o, &st, lr, bs, &ahead);
 			if (o->on_batch)
 				o->on_batch(start + bs, n, o->ctx);
 		}
@@ -1079,22 +1326,32 @@ pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml
 				res->val_loss = info.val_loss;
 				res->val_acc = info.val_acc;
 				info.best = 1;
-				since_best = 0;
-			} else {
-				since_best++;
 			}
+		}
+		/* the tolerance stop: no fall below the lowest loss so far minus tol */
+		{
+			double watched = val ? info.val_loss : info.train_loss;
+
+			since = watched < watch_best - o->tol ? 0 : since + 1;
+			if (watched < watch_best)
+				watch_best = watched;
 		}
 		info.elapsed = pml_now() - t0;
 		res->epochs_run = epoch + 1;
 		res->train_loss = info.train_loss;
 		res->train_acc = info.train_acc;
-		if (o->on_epoch && o->on_epoch(&info, o->ctx))
+		if (o->on_epoch && o->on_epoch(&info, o->ctx)) {
+			res->stop = PML_STOP_CALLBACK;
 			break;
-		if (val && o->patience && since_best >= o->patience)
+		}
+		if (o->patience && since >= o->patience) {
+			res->stop = PML_STOP_NO_IMPROVEMENT;
 			break;
+		}
 	}
 	if (val && res->best_epoch)
 		memcpy(net->param, best, net->n_param * sizeof(float));
+	res->kept_epoch = val && res->best_epoch ? res->best_epoch : res->epochs_run;
 	rc = 0;
 out:
 	res->seconds = pml_now() - t0;

@@ -19,6 +19,7 @@
 #define COLOR_VAL "#ff7f0e"
 #define COLOR_AXIS "#333333"
 #define COLOR_GRID "#e5e5e5"
+#define COLOR_KEPT "#555555"
 
 /* ---- number and text formatting (locale-free) ---- */
 
@@ -437,9 +438,27 @@ range_of(const double *y, size_t n, double *lo, double *hi)
 	}
 }
 
+/* The kept epoch: a dotted vertical line across the panel, labelled at its top. */
+static void
+draw_kept(struct pml_buf *b, const struct panel *p, size_t kept, size_t n)
+{
+	char lab[40];
+	double x;
+
+	if (!kept || kept > n)
+		return;
+	x = px(p, (double)kept);
+	add_line(b, x, p->y, x, p->y + p->h,
+		 "stroke=\"" COLOR_KEPT "\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\" class=\"kept\"");
+	snprintf(lab, sizeof(lab), "kept %zu", kept);
+	add_label(b, x + (x > p->x + p->w / 2 ? -4 : 4), p->y + 14,
+		  x > p->x + p->w / 2 ? "text-anchor=\"end\" fill=\"" COLOR_KEPT "\"" :
+					"fill=\"" COLOR_KEPT "\"", lab, 0);
+}
+
 static void
 draw_panel(struct pml_buf *b, double x0, double w, const char *name, const double *train, const double *val,
-	   size_t n, int unit)
+	   size_t n, int unit, size_t kept)
 {
 	struct panel p;
 	double lo = INFINITY, hi = -INFINITY;
@@ -460,6 +479,7 @@ draw_panel(struct pml_buf *b, double x0, double w, const char *name, const doubl
 	draw_axes(b, &p, name, n);
 	draw_series(b, &p, train, n, COLOR_TRAIN, 0);
 	draw_series(b, &p, val, n, COLOR_VAL, 1);
+	draw_kept(b, &p, kept, n);
 	if (!n)
 		add_label(b, p.x + p.w / 2, p.y + p.h / 2, "text-anchor=\"middle\" fill=\"#888888\"",
 			  "no epochs", 0);
@@ -474,9 +494,9 @@ pml_plot_learning_curve(struct pml_buf *b, const char *title, const struct pml_l
 
 	svg_open(b, W, H);
 	add_title(b, W, title && *title ? title : "learning curve");
-	draw_panel(b, 0, pw, "loss", lc->train_loss, lc->val_loss, lc->n_epoch, 0);
+	draw_panel(b, 0, pw, "loss", lc->train_loss, lc->val_loss, lc->n_epoch, 0, lc->kept);
 	if (acc)
-		draw_panel(b, pw, pw, "accuracy", lc->train_acc, lc->val_acc, lc->n_epoch, 1);
+		draw_panel(b, pw, pw, "accuracy", lc->train_acc, lc->val_acc, lc->n_epoch, 1, lc->kept);
 	/* legend */
 	add_line(b, W / 2.0 - 150, H - 22, W / 2.0 - 120, H - 22,
 		 "stroke=\"" COLOR_TRAIN "\" stroke-width=\"2\"");
@@ -692,6 +712,7 @@ pml_curve_save_svg(const struct pml_curve *c, const char *title, const char *pat
 	lc.val_loss = any_finite(c->val_loss, c->n) ? c->val_loss : NULL;
 	lc.train_acc = any_finite(c->train_acc, c->n) ? c->train_acc : NULL;
 	lc.val_acc = lc.train_acc && any_finite(c->val_acc, c->n) ? c->val_acc : NULL;
+	lc.kept = c->kept;
 	pml_plot_learning_curve(&svg, title, &lc);
 	rc = pml_plot_save(path, &svg);
 	pml_buf_release(&svg);

@@ -30,6 +30,7 @@ struct pml_learning_curve {
 	size_t n_epoch;
 	const double *train_loss, *val_loss;
 	const double *train_acc, *val_acc;  /* both NULL (regression): one panel */
+	size_t kept;                /* the epoch whose weights were kept, marked in each panel; 0: none */
 };
 
 /*
@@ -58,8 +59,9 @@ void pml_plot_confusion(struct pml_buf *out, const char *title, size_t n_class, 
 struct pml_curve {
 	size_t n, m;
 	double *train_loss, *val_loss, *train_acc, *val_acc;
+	size_t kept;                /* the kept epoch (0: none), set before saving */
 };
-#define PML_CURVE_INIT { 0, 0, NULL, NULL, NULL, NULL }
+#define PML_CURVE_INIT { 0, 0, NULL, NULL, NULL, NULL, 0 }
 void pml_curve_add(struct pml_curve *c, double train_loss, double train_acc, double val_loss,
 		   double val_acc);
 /* Draw and save (atomic). 0, or -1 with a message. */

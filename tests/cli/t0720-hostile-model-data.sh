@@ -70,7 +70,7 @@ expect_out "clean drops it, preprocess scales the constant k to 0" '{"features":
 # a diverging run: the old model is kept byte for byte
 "$PML_TOP/build/tests/u-model" --gen blobs 300 1 blobs.mp
 pml-train -q --epochs 1 -o bm.pml blobs.mp && cp bm.pml old.pml
-expect_err "train: loss becomes NaN" 1 "diverged" pml-train -q --optimizer sgd --lr 100 --epochs 5 -o bm.pml blobs.mp
+expect_err "train: loss becomes NaN" 1 "diverged" pml-train -q --optimizer sgd --lr 100 --batch 64 --epochs 5 -o bm.pml blobs.mp
 check "the old model is byte-identical" cmp -s old.pml bm.pml
 check "no temporary file left" test -z "$(ls -A | grep '^\.bm\.pml')"
 

@@ -33,6 +33,9 @@ check "report printed with the accuracy" grep -q 'accuracy *1.0000 *200' "$T/out
 check "served answers printed" grep -q '^Trouser *-> *{"class":"Trouser","index":1' "$T/out"
 check "four images served" test "$(wc -l < "$T/o/served.txt")" = 4
 check "learning curve written" grep -q '^<svg' "$T/o/learning-curve.svg"
+check "exactly EPOCHS epochs, as the seed (not until converged)" \
+	grep -q '^stopped at epoch 4: the 4 epochs asked; kept epoch [1-4] (lowest validation loss)$' "$T/o/train.log"
+check "no L2, as the seed" grep -q -- '--epochs 4 --alpha 0 ' "$T/out"
 check "confusion matrix written" grep -q '^<svg' "$T/o/confusion.svg"
 check "split: 540 train" test "$(pml-cat --count "$T/o/train.raw")" = 540
 check "split: 60 validation" test "$(pml-cat --count "$T/o/val.raw")" = 60

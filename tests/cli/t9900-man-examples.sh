@@ -34,7 +34,7 @@ fixtures() {
 	# the serving model and its peers take raw points records
 	pml-train -q -o model.pmm train.mp
 	cp model.pmm prod.pmm
-	pml-train -q --seed 7 --epochs 20 -o new.pmm train.mp
+	pml-train -q --seed 7 -o new.pmm train.mp
 	sed 's/,[a-z]*$//' points.csv | head -n 21 > live.csv
 	sed 's/,[a-z]*$//' points.csv | sed -n '1p;1900,$p' > today.csv
 	# a richer table: customers, ages, incomes and sexes, some missing

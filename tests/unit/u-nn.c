@@ -280,6 +280,185 @@ train_blobs(uint64_t seed, float dropout, double wd)
 	return net;
 }
 
+/* The tolerance stop, the kept epoch and the stop line. */
+static void
+test_stop(void)
+{
+	float *x, *vx;
+	uint32_t *cls, *vcls;
+	struct pml_data d, v;
+	struct pml_train_opts o;
+	struct pml_train_result res;
+	struct pml_net *net = mlp1(10, 8, PML_ACT_RELU, 3, PML_LOSS_SOFTMAX_CE, 5);
+	char line[256];
+
+	blobs(90, &x, &cls, 1);
+	blobs(30, &vx, &vcls, 2);
+	d = (struct pml_data){ 90, 10, x, cls, NULL };
+	v = (struct pml_data){ 30, 10, vx, vcls, NULL };
+	pml_train_opts_init(&o);
+	T_OK(o.epochs == 200 && o.patience == 10 && o.tol == 1e-4 && o.batch == 200 && o.alpha == 1e-4,
+	     "defaults: 200 epochs, patience 10, tol 1e-4, batch 200, alpha 1e-4");
+
+	/* no epoch improves by 100: stop after patience epochs */
+	o.tol = 100;
+	o.patience = 3;
+	T_OK(pml_nn_train(net, &d, NULL, &o, &res) == 0 && res.epochs_run == 4 &&
+	     res.stop == PML_STOP_NO_IMPROVEMENT && res.kept_epoch == 4 && !res.watched_val,
+	     "tolerance stop on the training loss (ran %zu, kept %zu)", res.epochs_run, res.kept_epoch);
+	pml_stop_format(&o, &res, line, sizeof(line));
+	T_EQ_STR(line, "stopped at epoch 4: training loss did not improve by 100 for 3 epochs; kept epoch 4",
+		 "stop line, training loss");
+	T_EQ_STR(pml_stop_name(res.stop), "no_improvement", "stop name");
+
+	o.patience = 1;
+	T_OK(pml_nn_train(net, &d, &v, &o, &res) == 0 && res.epochs_run == 2 && res.watched_val &&
+	     res.kept_epoch == res.best_epoch && res.best_epoch >= 1,
+	     "tolerance stop on the validation loss (ran %zu, kept %zu)", res.epochs_run, res.kept_epoch);
+	pml_stop_format(&o, &res, line, sizeof(line));
+	T_OK(!strncmp(line, "stopped at epoch 2: validation loss did not improve by 100 for 1 epoch; kept epoch ",
+		      strlen("stopped at epoch 2: validation loss did not improve by 100 for 1 epoch; kept epoch ")),
+	     "stop line, validation loss: %s", line);
+
+	/* patience 0: exactly the epochs */
+	o.patience = 0;
+	o.epochs = 5;
+	T_OK(pml_nn_train(net, &d, NULL, &o, &res) == 0 && res.epochs_run == 5 && res.stop == PML_STOP_EPOCHS,
+	     "patience 0 runs every epoch");
+	pml_stop_format(&o, &res, line, sizeof(line));
+	T_EQ_STR(line, "stopped at epoch 5: the 5 epochs asked; kept epoch 5", "stop line, epochs asked");
+
+	/* 3 epochs of a falling loss: the most epochs, not converged */
+	o.patience = 10;
+	o.tol = 1e-4;
+	o.epochs = 3;
+	T_OK(pml_nn_train(net, &d, NULL, &o, &res) == 0 && res.epochs_run == 3 && res.stop == PML_STOP_MAX_EPOCHS,
+	     "the most epochs before converging");
+	pml_stop_format(&o, &res, line, sizeof(line));
+	T_EQ_STR(line, "stopped at epoch 3: the maximum number of epochs, with the training loss still "
+		 "improving by 1e-4 within 10 epochs (not converged); kept epoch 3", "stop line, not converged");
+
+	o.tol = -1;
+	pml_err_capture(1);
+	T_EQ_INT(pml_nn_train(net, &d, NULL, &o, &res), -1, "negative tolerance refused");
+	o.tol = 0;
+	o.alpha = NAN;
+	T_EQ_INT(pml_nn_train(net, &d, NULL, &o, &res), -1, "alpha NaN refused");
+	pml_err_capture(0);
+	pml_net_free(net);
+	free(x);
+	free(cls);
+	free(vx);
+	free(vcls);
+}
+
+/* --alpha a with batches of b rows is weight decay a / b. */
+static void
+test_alpha(void)
+{
+	float *x;
+	uint32_t *cls;
+	struct pml_data d;
+	struct pml_train_opts o;
+	struct pml_train_result res;
+	struct pml_net *n1 = mlp1(10, 8, PML_ACT_RELU, 3, PML_LOSS_SOFTMAX_CE, 5);
+	struct pml_net *n2 = mlp1(10, 8, PML_ACT_RELU, 3, PML_LOSS_SOFTMAX_CE, 5);
+
+	blobs(90, &x, &cls, 1);
+	d = (struct pml_data){ 90, 10, x, cls, NULL };
+	pml_train_opts_init(&o);
+	o.epochs = 3;
+	o.patience = 0;
+	o.batch = 30;
+	o.alpha = 0.75;
+	o.weight_decay = 0;
+	pml_nn_train(n1, &d, NULL, &o, &res);
+	o.alpha = 0;
+	o.weight_decay = 0.025;
+	pml_nn_train(n2, &d, NULL, &o, &res);
+	T_OK(!memcmp(n1->param, n2->param, n1->n_param * sizeof(float)),
+	     "alpha 0.75 with batches of 30 gives the weights of weight decay 0.025");
+	pml_net_free(n1);
+	pml_net_free(n2);
+	free(x);
+	free(cls);
+}
+
+/* The stratified, seeded hold-out. */
+static void
+test_holdout(void)
+{
+	enum { N = 200, IN = 3 };
+	float x[N * IN], x2[N * IN], y[N];
+	uint32_t cls[N], cls2[N], per[3] = { 0, 0, 0 };
+	size_t i, nv = 0, nv2 = 0, ordered = 1, held_ok = 1;
+
+	/* 150 of class 0, 40 of class 1, 10 of class 2; x[i][0] = i names the row */
+	for (i = 0; i < N; i++) {
+		cls[i] = i < 150 ? 0 : i < 190 ? 1 : 2;
+		x[i * IN] = (float)i, x[i * IN + 1] = (float)cls[i], x[i * IN + 2] = -(float)i;
+	}
+	memcpy(x2, x, sizeof(x));
+	memcpy(cls2, cls, sizeof(cls));
+	T_OK(pml_data_holdout(x, cls, NULL, N, IN, 1, 3, 0.1, 42, &nv) == 0 && nv == 20,
+	     "a tenth of 200 held out (%zu)", nv);
+	for (i = 0; i < N; i++) {
+		if (x[i * IN + 1] != (float)cls[i] || x[i * IN + 2] != -x[i * IN])
+			held_ok = 0;
+		if (i >= N - nv)
+			per[cls[i]]++;
+		if (i && i != N - nv && x[i * IN] <= x[(i - 1) * IN])
+			ordered = 0;
+	}
+	T_OK(held_ok, "rows move whole, with their class");
+	T_OK(per[0] == 15 && per[1] == 4 && per[2] == 1, "stratified: 15, 4 and 1 held out (%u, %u, %u)",
+	     (unsigned)per[0], (unsigned)per[1], (unsigned)per[2]);
+	T_OK(ordered, "both parts keep their original order");
+	pml_data_holdout(x2, cls2, NULL, N, IN, 1, 3, 0.1, 42, &nv2);
+	T_OK(nv2 == nv && !memcmp(x, x2, sizeof(x)), "same seed, same hold-out");
+	for (i = 0; i < N; i++)
+		x2[i * IN] = (float)i, cls2[i] = i < 150 ? 0 : i < 190 ? 1 : 2;
+	pml_data_holdout(x2, cls2, NULL, N, IN, 1, 3, 0.1, 7, &nv2);
+	T_OK(memcmp(x, x2, sizeof(x)) != 0, "another seed, another hold-out");
+
+	/* regression: values move with their rows; largest remainders round to round(f * n) */
+	for (i = 0; i < N; i++)
+		x[i * IN] = (float)i, x[i * IN + 1] = 0, x[i * IN + 2] = 0, y[i] = 2 * (float)i;
+	T_OK(pml_data_holdout(x, NULL, y, N, IN, 1, 0, 0.333, 1, &nv) == 0 && nv == 67, "regression: 67 of 200");
+	for (i = 0, held_ok = 1; i < N; i++)
+		if (y[i] != 2 * x[i * IN])
+			held_ok = 0;
+	T_OK(held_ok, "regression targets move with their rows");
+
+	pml_err_capture(1);
+	T_EQ_INT(pml_data_holdout(x, NULL, y, 5, IN, 1, 0, 0.05, 1, &nv), -1, "nothing held out: refused");
+	T_OK(strstr(pml_err_last(), "leaves the validation set empty") != NULL, "message: %s", pml_err_last());
+	T_EQ_INT(pml_data_holdout(x, NULL, y, 5, IN, 1, 0, 0.95, 1, &nv), -1, "nothing left: refused");
+	T_EQ_INT(pml_data_holdout(x, NULL, y, 5, IN, 1, 0, 1.0, 1, &nv), -1, "fraction 1 refused");
+	pml_err_capture(0);
+}
+
+static void
+test_epoch_json(void)
+{
+	struct pml_epoch_info e;
+	struct pml_buf b = PML_BUF_INIT;
+
+	memset(&e, 0, sizeof(e));
+	e.epoch = 3, e.epochs = 10, e.train_loss = 0.5, e.train_acc = 0.875;
+	e.val_loss = NAN, e.val_acc = NAN, e.lr = (float)0.001, e.samples_per_s = 192058.4;
+	e.elapsed = 1.25;
+	pml_epoch_json(&e, &b);
+	T_EQ_STR(b.buf, "{\"epoch\":3,\"epochs\":10,\"train_loss\":0.5,\"train_accuracy\":0.875,\"lr\":0.001,"
+		 "\"seconds\":1.25,\"samples_per_s\":192058}", "epoch JSON without validation");
+	pml_buf_reset(&b);
+	e.train_acc = NAN, e.val_loss = 0.25, e.best = 1;
+	pml_epoch_json(&e, &b);
+	T_EQ_STR(b.buf, "{\"epoch\":3,\"epochs\":10,\"train_loss\":0.5,\"val_loss\":0.25,\"lr\":0.001,"
+		 "\"seconds\":1.25,\"samples_per_s\":192058,\"best\":true}", "epoch JSON, regression with validation");
+	pml_buf_release(&b);
+}
+
 static int
 stop_at_2(const struct pml_epoch_info *e, void *ctx)
 {
@@ -330,6 +509,10 @@ main(void)
 	check_layers("relu + dropout + softmax CE", PML_ACT_RELU, 1, PML_LOSS_SOFTMAX_CE, 1);
 	check_layers("tanh + dropout + MSE", PML_ACT_TANH, 1, PML_LOSS_MSE, 0);
 
+	test_stop();
+	test_alpha();
+	test_holdout();
+	test_epoch_json();
 	test_xor();
 	test_blobs(PML_OPTIM_ADAM, 0, PML_SCHED_CONSTANT, "blobs adam constant");
 	test_blobs(PML_OPTIM_SGD, 0, PML_SCHED_STEP, "blobs sgd momentum step");
