@@ -694,6 +694,34 @@ convert_record(struct pml_reader *r, const msgpack_object *arr)
 	return 0;
 }
 
+/*
+ * Streams concatenate only if their fitted chains are the same steps from
+ * the same columns: records scaled with other statistics would otherwise
+ * train under the first stream's chain. 1 if equal, else 0 with why.
+ */
+static int
+chains_equal(const struct pml_header *a, const struct pml_header *b, char *why, size_t why_len)
+{
+	char sw[200];
+
+	if (a->chain.n != b->chain.n) {
+		snprintf(why, why_len, "its fitted chain has %zu step%s, the first input's %zu",
+			 b->chain.n, b->chain.n == 1 ? "" : "s", a->chain.n);
+		return 0;
+	}
+	if (a->chain.bytes.len != b->chain.bytes.len ||
+	    (a->chain.bytes.len && memcmp(a->chain.bytes.buf, b->chain.bytes.buf, a->chain.bytes.len))) {
+		snprintf(why, why_len, "its fitted chain differs from the first input's (fitted on "
+			 "other data or with other options; refit, or use --apply with one chain)");
+		return 0;
+	}
+	if (a->chain.n && !pml_schema_equal(&a->chain_input, &b->chain_input, sw, sizeof(sw))) {
+		snprintf(why, why_len, "its fitted chain starts from other columns: %s", sw);
+		return 0;
+	}
+	return 1;
+}
+
 static int
 take_header(struct pml_reader *r, const msgpack_object *o)
 {
@@ -709,13 +737,17 @@ take_header(struct pml_reader *r, const msgpack_object *o)
 		r->have_header = 1;
 		r->vals = pml_xcalloc(h.schema.n_col ? h.schema.n_col : 1, sizeof(*r->vals));
 	} else {
-		if (!pml_schema_equal(&r->header.schema, &h.schema, why, sizeof(why))) {
+		const char *what = "schema differs from the first input's: ";
+		int same = pml_schema_equal(&r->header.schema, &h.schema, why, sizeof(why));
+		if (same && !chains_equal(&r->header, &h, why, sizeof(why))) {
+			what = "cannot concatenate: ";
+			same = 0;
+		}
+		if (!same) {
 			pml_header_release(&h);
 			if (r->n_stream == 1)
-				return pml_error("%s: schema differs from the first input's: %s",
-						 cur_name(r), why);
-			return pml_error("%s: stream %d: schema differs from the first input's: %s",
-					 cur_name(r), r->n_stream, why);
+				return pml_error("%s: %s%s", cur_name(r), what, why);
+			return pml_error("%s: stream %d: %s%s", cur_name(r), r->n_stream, what, why);
 		}
 		pml_header_release(&h);
 	}
