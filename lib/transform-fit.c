@@ -454,6 +454,10 @@ out_begin(void *arg, const struct pml_schema *s)
 			if (!is_numeric(s->col[c].type))
 				return pml_error("--outlier-columns: column '%s' is %s, not numeric",
 						 o->out_cols[j], pml_type_name(s->col[c].type));
+			if (s->col[c].role == PML_ROLE_LABEL && o->outlier_action == 1)
+				return pml_error("--outlier-action clip: column '%s' is the label: clipped "
+						 "labels cannot be undone for predictions; drop them instead",
+						 o->out_cols[j]);
 			if (!has_target(f->t, f->n_t, c))
 				add_target(&f->t, &f->n_t, s, c);
 		}

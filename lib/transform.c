@@ -1326,3 +1326,59 @@ pml_chain_unread(const struct pml_chain *c, unsigned char *unread)
 		unread[origin[j]] = 0;
 	free(origin);
 }
+
+int
+pml_chain_unscale(const struct pml_chain *c, const char *col, struct pml_unscale *u)
+{
+	int j = pml_schema_find(pml_chain_output(c), col);
+	size_t i;
+
+	u->n = 0;
+	u->step = NULL;
+	if (j < 0)
+		return 0;
+	/* Walk back from the output: the last step is undone first. */
+	for (i = c->n_step; i-- > 0;) {
+		const struct step *s = &c->step[i];
+		int from = s->src ? s->src[j] : j;
+		if (from < 0)
+			break;
+		if (s->op == OP_FENCES && s->col == from && s->action == ACT_CLIP) {
+			pml_unscale_release(u);
+			return pml_error("label column '%s' is clipped at fences [%g, %g] by the chain "
+					 "(step %zu): predictions could not go beyond them; drop outlier "
+					 "labels instead (--outlier-action drop)", col, s->lo, s->hi, i + 1);
+		}
+		if (s->op == OP_SCALE && s->col == from) {
+			struct pml_unscale_step *us;
+			u->step = pml_xreallocarray(u->step, u->n + 1, sizeof(*u->step));
+			us = &u->step[u->n++];
+			us->log1p = s->method == SC_LOG1P;
+			us->sub = s->sub;
+			us->div = s->div;
+			us->add = s->add;
+		}
+		j = from;
+	}
+	return 0;
+}
+
+double
+pml_unscale_apply(const struct pml_unscale *u, double y)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++) {
+		const struct pml_unscale_step *s = &u->step[i];
+		y = s->log1p ? expm1(y) : (y - s->add) * s->div + s->sub;
+	}
+	return y;
+}
+
+void
+pml_unscale_release(struct pml_unscale *u)
+{
+	free(u->step);
+	u->step = NULL;
+	u->n = 0;
+}
