@@ -218,6 +218,28 @@ pml_predictor_count(const struct pml_predictor *p)
 	return p->n;
 }
 
+/*
+ * A class model trained with --loss mse outputs scores (fitted to one-hot
+ * targets), not probabilities: they can be negative or above 1. The softmax
+ * of the scores keeps their order (the class is the same argmax training
+ * counted as right) and gives numbers that sum to 1, so eval and serving
+ * read them as for a ce model.
+ */
+static void
+scores_to_probs(float *z, size_t k)
+{
+	double s = 0, m = z[0];
+	size_t j;
+
+	for (j = 1; j < k; j++)
+		if (z[j] > m)
+			m = z[j];
+	for (j = 0; j < k; j++)
+		s += exp((double)z[j] - m);
+	for (j = 0; j < k; j++)
+		z[j] = (float)(exp((double)z[j] - m) / s);
+}
+
 int
 pml_predictor_run(struct pml_predictor *p)
 {
@@ -225,6 +247,9 @@ pml_predictor_run(struct pml_predictor *p)
 
 	if (p->n)
 		pml_net_predict(p->m->net, p->x, p->n, p->out);
+	if (p->m->n_class && p->m->net->loss == PML_LOSS_MSE)
+		for (i = 0; i < p->n; i++)
+			scores_to_probs(p->out + i * p->n_out, p->n_out);
 	if (p->unscale.n)
 		for (i = 0; i < p->n; i++)
 			p->out[i * p->n_out] = (float)pml_unscale_apply(&p->unscale, p->out[i * p->n_out]);
