@@ -338,6 +338,65 @@ vec_slot(const struct pml_column *c, size_t e)
 
 static double scale1(const struct step *s, double x);
 
+/* Decimal digits of all of 0..n-1 together. */
+static size_t
+digits_upto(size_t n)
+{
+	size_t total = 0, lo = 1, d = 1;
+
+	if (n)
+		total = 1;          /* "0" */
+	for (; lo < n; lo *= 10, d++) {
+		size_t hi = lo * 10 < n ? lo * 10 : n;
+		total += (hi - lo) * d;
+		if (lo > (size_t)-1 / 10)
+			break;
+	}
+	return total;
+}
+
+/* Header bytes of a column's slot names once it is assembled (at least). */
+static size_t
+slot_bytes(const struct pml_column *c)
+{
+	size_t n = 0, i;
+	int d;
+
+	if (c->type != PML_TYPE_VEC)
+		return strlen(c->name) + 1;
+	if (c->slots && c->n_slot == c->n_elem) {
+		for (i = 0; i < c->n_slot; i++)
+			n += strlen(c->slots[i]) + 1;
+		return n;
+	}
+	/* name[i,j]: the name, brackets, commas and each index's digits */
+	n = c->n_elem * (strlen(c->name) + 1 + (size_t)c->n_dim + 1);
+	for (d = 0; d < c->n_dim; d++)
+		n += digits_upto(c->dim[d]) * (c->n_elem / c->dim[d]);
+	return n;
+}
+
+/*
+ * A vector step's output must fit the message limit that every stream
+ * reader applies: its record (n_elem f32 values) and its slot names in the
+ * header (names bytes). Checked before the names are made.
+ */
+static int
+check_vec_size(struct ctx *x, const char *col, size_t n_elem, size_t names)
+{
+	size_t max = pml_max_message(0);
+
+	if (n_elem * sizeof(float) + 5 > max)
+		return perr(x, "column '%s': a vector of %zu f32 takes %zu bytes per record, over the "
+			    "%zu-byte message limit (set %s to raise it, for writers and readers)",
+			    col, n_elem, n_elem * sizeof(float), max, PML_MAX_MESSAGE_ENV);
+	if (names > max)
+		return perr(x, "column '%s': the names of its %zu values take %zu bytes of the header, "
+			    "over the %zu-byte message limit (set %s to raise it, for writers and readers)",
+			    col, n_elem, names, max, PML_MAX_MESSAGE_ENV);
+	return 0;
+}
+
 static int
 compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_t i,
 	     const struct pml_schema *in)
@@ -571,6 +630,8 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 		copy_schema_map(s, in);
 		oc = &s->out.col[s->col];
 		if (ic->type == PML_TYPE_VEC) {
+			if (check_vec_size(&x, ic->name, ic->n_elem, 0) < 0)
+				return -1;
 			oc->elem = PML_ELEM_F32;
 			s->n_out = ic->n_elem;
 			s->fbuf = pml_xmallocarray(s->n_out, sizeof(float));
@@ -631,7 +692,13 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 			break;
 		}
 		{
-			char **names = pml_xmallocarray(s->n_out, sizeof(*names));
+			char **names;
+			size_t nb = 0;
+			for (k = 0; k < s->n_out; k++)
+				nb += strlen(ic->name) + 2 + s->vocab.len[k];
+			if (check_vec_size(&x, ic->name, s->n_out, nb) < 0)
+				return -1;
+			names = pml_xmallocarray(s->n_out, sizeof(*names));
 			pml_column_set_classes(oc, 0, NULL);
 			set_vec_f32(oc, s->n_out);
 			for (k = 0; k < s->n_out; k++)
@@ -666,6 +733,9 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 		}
 		s->seed = (uint64_t)seed;
 		s->n_out = (size_t)n;
+		if (check_vec_size(&x, ic->name, s->n_out,
+				   s->n_out * (strlen(ic->name) + 2) + digits_upto(s->n_out)) < 0)
+			return -1;
 		copy_schema_map(s, in);
 		set_vec_f32(&s->out.col[s->col], s->n_out);
 		names = pml_xmallocarray(s->n_out, sizeof(*names));
@@ -700,6 +770,15 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 		if (!total || total > PML_MAX_VEC_ELEMS) {
 			free(str);
 			return perr(&x, "%s feature values to assemble", total ? "too many" : "no");
+		}
+		{
+			size_t nb = 0;
+			for (k = 0; k < s->n_cols; k++)
+				nb += slot_bytes(&in->col[s->cols[k]]);
+			if (check_vec_size(&x, str, total, nb) < 0) {
+				free(str);
+				return -1;
+			}
 		}
 		s->src = pml_xcalloc(in->n_col + 2, sizeof(*s->src));
 		oc = pml_schema_add(&s->out, str, PML_TYPE_VEC);
