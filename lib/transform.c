@@ -21,12 +21,18 @@
 enum op {
 	OP_SELECT, OP_DROP, OP_RENAME, OP_CAST, OP_ROLE, OP_NONFINITE, OP_DROP_MISSING,
 	OP_DEDUP, OP_FENCES, OP_FILL, OP_SCALE, OP_ONEHOT, OP_LABEL, OP_TEXT, OP_ASSEMBLE,
+	OP_DATE,
 };
 
 static const char *op_names[] = {
 	"select", "drop", "rename", "cast", "role", "nonfinite", "drop_missing",
 	"dedup", "fences", "fill", "scale", "onehot", "label", "text", "assemble",
+	"date",
 };
+
+/* The int columns a date column becomes, as COL_<part>. */
+static const char *const date_parts[] = { "year", "month", "dow", "doy" };
+#define N_DATE_PARTS 4
 
 enum { ACT_DROP, ACT_CLIP, ACT_FLAG };
 enum { SC_AFFINE, SC_LOG1P };
@@ -413,10 +419,10 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 	s->sbuf = (struct pml_buf)PML_BUF_INIT;
 	if (m->type != MSGPACK_OBJECT_MAP || !op || op->type != MSGPACK_OBJECT_STR)
 		return perr(&x, "not a map with an \"op\"");
-	for (o = 0; o <= OP_ASSEMBLE; o++)
+	for (o = 0; o <= OP_DATE; o++)
 		if (pml_mp_is_str(op, op_names[o]))
 			break;
-	if (o > OP_ASSEMBLE)
+	if (o > OP_DATE)
 		return perr(&x, "unknown op '%.*s'", (int)op->via.str.size, op->via.str.ptr);
 	s->op = (enum op)o;
 	switch (s->op) {
@@ -815,6 +821,40 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 		s->fbuf = pml_xmallocarray(total, sizeof(float));
 		break;
 	}
+	case OP_DATE: {
+		struct pml_schema t = PML_SCHEMA_INIT;
+		size_t j, n = 0;
+		if ((s->col = get_col(&x, in, "column", NULL)) < 0)
+			return -1;
+		if (in->col[s->col].type != PML_TYPE_STR)
+			return perr(&x, "column '%s' is %s: a date is read from a str column",
+				    in->col[s->col].name, pml_type_name(in->col[s->col].type));
+		/* The date column's place gets COL_year, COL_month, COL_dow, COL_doy. */
+		s->src = pml_xcalloc(in->n_col + N_DATE_PARTS + 1, sizeof(*s->src));
+		for (j = 0; j < in->n_col; j++) {
+			if ((int)j != s->col) {
+				add_copy(&t, &in->col[j]);
+				s->src[n++] = (int)j;
+				continue;
+			}
+			s->ocol = (int)n;
+			for (k = 0; k < N_DATE_PARTS; k++) {
+				char *name = slot_name(in->col[j].name, "_", date_parts[k],
+						       strlen(date_parts[k]));
+				if (pml_schema_find(in, name) >= 0) {
+					perr(&x, "column '%s' exists already", name);
+					free(name);
+					pml_schema_release(&t);
+					return -1;
+				}
+				pml_schema_add(&t, name, PML_TYPE_INT)->role = in->col[j].role;
+				free(name);
+				s->src[n++] = -1;
+			}
+		}
+		s->out = t;
+		break;
+	}
 	}
 	s->v = pml_xcalloc(s->out.n_col + 1, sizeof(*s->v));
 	if (s->col >= 0)
@@ -1164,6 +1204,79 @@ apply_assemble(struct pml_chain *c, struct step *s, const struct pml_value *in, 
 	return 0;
 }
 
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+is_leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/*
+ * An ISO 8601 date, YYYY-MM-DD, alone or followed by a time ('T' or ' '
+ * and anything): year, month, day of week (0 Monday .. 6 Sunday) and day
+ * of year (1 .. 366). 0, or -1 if it is not one.
+ */
+static int
+parse_iso_date(const char *p, size_t n, int64_t part[N_DATE_PARTS])
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	long y = 0, m, d;
+	size_t i;
+	int64_t days;
+
+	if (n < 10 || p[4] != '-' || p[7] != '-' || (n > 10 && p[10] != 'T' && p[10] != ' '))
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9'))
+			return -1;
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (p[i] - '0');
+	m = (p[5] - '0') * 10 + (p[6] - '0');
+	d = (p[8] - '0') * 10 + (p[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && is_leap(y)))
+		return -1;
+	days = days_from_civil(y, (int)m, (int)d);
+	part[0] = y;
+	part[1] = m;
+	part[2] = ((days % 7) + 7 + 3) % 7;     /* 1970-01-01 was a Thursday */
+	part[3] = days - days_from_civil(y, 1, 1) + 1;
+	return 0;
+}
+
+static int
+apply_date(struct pml_chain *c, struct step *s, const struct pml_value *in, struct pml_value *out)
+{
+	int64_t part[N_DATE_PARTS];
+	size_t k;
+
+	if (in->kind == PML_NIL) {
+		for (k = 0; k < N_DATE_PARTS; k++)
+			out[k].kind = PML_NIL;
+		return 0;
+	}
+	if (parse_iso_date(in->u.s.ptr, in->u.s.len, part) < 0)
+		return fail(c, "column '%s': '%.*s' is not an ISO date (YYYY-MM-DD)", s->colname,
+			    (int)(in->u.s.len > 40 ? 40 : in->u.s.len), in->u.s.ptr);
+	for (k = 0; k < N_DATE_PARTS; k++) {
+		out[k].kind = PML_INT;
+		out[k].u.i = part[k];
+	}
+	return 0;
+}
+
 static int
 vec_nonfinite(const struct pml_column *ic, const struct pml_value *v)
 {
@@ -1298,6 +1411,8 @@ apply_step(struct pml_chain *c, struct step *s, const struct pml_value *in)
 		return 1;
 	case OP_ASSEMBLE:
 		return apply_assemble(c, s, in, &out[0]) < 0 ? -1 : 1;
+	case OP_DATE:
+		return apply_date(c, s, &in[s->col], &out[s->ocol]) < 0 ? -1 : 1;
 	}
 	return 1;
 }

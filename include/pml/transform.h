@@ -170,6 +170,8 @@ struct pml_prep_opts {
 	char **onehot; size_t n_onehot;     /* none: every str/bool feature column */
 	int unseen_error;
 	uint64_t min_count;                 /* rarer categories group into "__other__" */
+	size_t max_categories;              /* keep the most frequent; 0: all */
+	char **date; size_t n_date;         /* ISO date str columns: year, month, dow, doy */
 	const char *label;                  /* NULL: the column with role label */
 	char **text; size_t n_text;
 	size_t text_slots;
