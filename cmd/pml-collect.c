@@ -177,7 +177,12 @@ main(int argc, char **argv)
 				rc = -1;
 				break;
 			}
-			w = pml_writer_new(&out, &h);
+			if (!(w = pml_writer_new(&out, &h))) {
+				pml_out_abort(&out);
+				pml_source_free(s);
+				rc = -1;
+				break;
+			}
 		} else if (!pml_schema_equal(&first, pml_source_schema(s), why, sizeof(why))) {
 			rc = pml_error("%s: columns differ from %s's: %s", pml_source_name(s), inputs[0],
 				       why);

@@ -26,7 +26,12 @@ static const char usage[] =
 	"                         bool feature column that is not --text)\n"
 	"      --unseen POLICY    categories unseen at fit time: zeros (default) or error\n"
 	"      --min-count N      categories seen fewer than N times become __other__\n"
+	"      --max-categories N keep the N most frequent categories of a column, the\n"
+	"                         rest and unseen ones become __other__ (default 100,\n"
+	"                         0: keep all)\n"
 	"      --label COL        the label column (default: the column with role label)\n"
+	"      --date COLS        ISO date columns (YYYY-MM-DD...) become int features\n"
+	"                         COL_year, COL_month, COL_dow (0 Monday) and COL_doy\n"
 	"      --text COLS        hash these str columns' words into vectors\n"
 	"      --text-slots N     slots per text column (default 1024)\n"
 	"      --bigrams          also hash word pairs\n"
@@ -41,16 +46,19 @@ static const char usage[] =
 	"  -V, --version          show the version\n";
 
 enum {
-	O_APPLY = 256, O_BIGRAMS, O_FEATURES, O_LABEL, O_MAX_MESSAGE, O_MIN_COUNT, O_NO_ASSEMBLE,
+	O_APPLY = 256, O_BIGRAMS, O_DATE, O_FEATURES, O_LABEL, O_MAX_CATEGORIES, O_MAX_MESSAGE, O_MIN_COUNT,
+	O_NO_ASSEMBLE,
 	O_ONEHOT, O_SCALE, O_TEXT, O_TEXT_SEED, O_TEXT_SLOTS, O_TF, O_UNSEEN,
 };
 
 static const struct option longopts[] = {
 	{ "apply", required_argument, NULL, O_APPLY },
 	{ "bigrams", no_argument, NULL, O_BIGRAMS },
+	{ "date", required_argument, NULL, O_DATE },
 	{ "features", required_argument, NULL, O_FEATURES },
 	{ "help", no_argument, NULL, 'h' },
 	{ "label", required_argument, NULL, O_LABEL },
+	{ "max-categories", required_argument, NULL, O_MAX_CATEGORIES },
 	{ "max-message", required_argument, NULL, O_MAX_MESSAGE },
 	{ "min-count", required_argument, NULL, O_MIN_COUNT },
 	{ "no-assemble", no_argument, NULL, O_NO_ASSEMBLE },
@@ -81,6 +89,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&st, 0, sizeof(st));
 	o.text_slots = 1024;
+	o.max_categories = 100;
 	o.features = "features";
 	while ((c = getopt_long(argc, argv, "hqvVo:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -91,8 +100,13 @@ main(int argc, char **argv)
 		case 'V': pml_cli_version();
 		case O_APPLY: if (st.apply) pml_usage_error("--apply given twice"); st.apply = optarg; break;
 		case O_BIGRAMS: o.bigrams = 1; fitting = 1; break;
+		case O_DATE: pml_cli_list_add(&o.date, &o.n_date, optarg, 1); fitting = 1; break;
 		case O_FEATURES: o.features = optarg; fitting = 1; break;
 		case O_LABEL: o.label = optarg; fitting = 1; break;
+		case O_MAX_CATEGORIES:
+			o.max_categories = (size_t)pml_opt_long("--max-categories", optarg, 0, 1L << 24);
+			fitting = 1;
+			break;
 		case O_MAX_MESSAGE:
 			st.max_message = (size_t)pml_opt_long("--max-message", optarg, 1024, 1L << 31);
 			break;
@@ -133,5 +147,6 @@ main(int argc, char **argv)
 	pml_cli_list_free(o.scale, o.n_scale);
 	pml_cli_list_free(o.onehot, o.n_onehot);
 	pml_cli_list_free(o.text, o.n_text);
+	pml_cli_list_free(o.date, o.n_date);
 	return pml_cli_finish(rc < 0 ? PML_EXIT_FAIL : PML_EXIT_OK);
 }

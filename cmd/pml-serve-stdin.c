@@ -8,6 +8,7 @@
 #include "pml/cli.h"
 #include "pml/err.h"
 #include "pml/io.h"
+#include "pml/limits.h"
 #include "pml/serve.h"
 
 static const char usage[] =
@@ -50,6 +51,7 @@ main(int argc, char **argv)
 	int c, quiet = 0, status = PML_EXIT_OK;
 
 	pml_cli_init(argc, argv);
+	o.max_message = pml_max_message(0);   /* $PML_MAX_MESSAGE, as every stream reader */
 	while ((c = getopt_long(argc, argv, "b:f:hi:k:qV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o.max_batch = (size_t)pml_opt_long("--batch", optarg, 1, 65536); break;

@@ -409,6 +409,10 @@ main(int argc, char **argv)
 		pml_dataset_release(&train);
 		return pml_cli_finish(PML_EXIT_FAIL);
 	}
+	if (pml_dataset_check_label(&train) < 0) {
+		release_data(&train, o.val ? &val : NULL);
+		return pml_cli_finish(PML_EXIT_FAIL);
+	}
 	if (train.n_class == 1)
 		pml_die("label column '%s' has a single class ('%s'): nothing to learn", train.label,
 			train.classes[0]);

@@ -25,6 +25,7 @@
 #include "pml/mp.h"
 #include "pml/nn.h"
 #include "pml/render.h"
+#include "pml/transform.h"
 
 /* fixmap(4), "format", "pml-model", "version": the magic, then the version fixint */
 static const unsigned char magic[] = "\x84\xa6" "format" "\xa9" "pml-model" "\xa7" "version";
@@ -848,6 +849,24 @@ pml_dataset_release(struct pml_dataset *ds)
 	pml_header_release(&ds->header);
 	memset(ds, 0, sizeof(*ds));
 	pml_header_init(&ds->header);
+}
+
+int
+pml_dataset_check_label(const struct pml_dataset *ds)
+{
+	struct pml_chain *c;
+	struct pml_unscale u;
+	int rc;
+
+	if (ds->n_class || !ds->label || !ds->header.chain.n)
+		return 0;
+	c = pml_chain_new(&ds->header.chain, &ds->header.chain_input, PML_CHAIN_FILTER);
+	if (!c)
+		return -1;
+	rc = pml_chain_unscale(c, ds->label, &u);
+	pml_unscale_release(&u);
+	pml_chain_free(c);
+	return rc;
 }
 
 uint64_t

@@ -22,6 +22,7 @@ struct pml_predictor {
 	float *x, *out;
 	double *y;
 	unsigned char *has_y;
+	struct pml_unscale unscale;     /* the chain's scaling of a regression label, undone */
 	char err[512];
 };
 
@@ -77,6 +78,28 @@ bind_columns(struct pml_predictor *p)
 	return 0;
 }
 
+/*
+ * A regression label that the chain scaled: predictions and labels go back
+ * to the label's own units, whether records come raw or transformed.
+ */
+static int
+label_unscale(struct pml_predictor *p)
+{
+	const struct pml_model *m = p->m;
+	struct pml_chain *c;
+	int rc;
+
+	if (m->n_class || !m->label || !m->chain.n)
+		return 0;
+	c = p->chain ? p->chain : pml_chain_new(&m->chain, &m->input, PML_CHAIN_SERVE);
+	if (!c)
+		return -1;
+	rc = pml_chain_unscale(c, m->label, &p->unscale);
+	if (c != p->chain)
+		pml_chain_free(c);
+	return rc;
+}
+
 struct pml_predictor *
 pml_predictor_new(const struct pml_model *m, const struct pml_schema *s, size_t max_batch)
 {
@@ -111,7 +134,7 @@ pml_predictor_new(const struct pml_model *m, const struct pml_schema *s, size_t 
 		}
 		p->post = &p->in;
 	}
-	if (bind_columns(p) < 0)
+	if (bind_columns(p) < 0 || label_unscale(p) < 0)
 		goto fail;
 	p->x = pml_xmallocarray(p->max_batch, p->n_in * sizeof(float));
 	p->out = pml_xmallocarray(p->max_batch, p->n_out * sizeof(float));
@@ -172,6 +195,8 @@ pml_predictor_add(struct pml_predictor *p, const struct pml_value *rec)
 		if (p->m->n_class && (!(y >= 0) || y >= (double)p->m->n_class || y != floor(y)))
 			return set_err(p, "column '%s': class %g out of range (%zu classes)",
 				       p->m->label, y, p->m->n_class);
+		if (p->unscale.n)
+			y = pml_unscale_apply(&p->unscale, y);
 		if (!isfinite(y))
 			return set_err(p, "column '%s': label is not a finite number", p->m->label);
 		p->y[p->n] = y;
@@ -193,11 +218,41 @@ pml_predictor_count(const struct pml_predictor *p)
 	return p->n;
 }
 
+/*
+ * A class model trained with --loss mse outputs scores (fitted to one-hot
+ * targets), not probabilities: they can be negative or above 1. The softmax
+ * of the scores keeps their order (the class is the same argmax training
+ * counted as right) and gives numbers that sum to 1, so eval and serving
+ * read them as for a ce model.
+ */
+static void
+scores_to_probs(float *z, size_t k)
+{
+	double s = 0, m = z[0];
+	size_t j;
+
+	for (j = 1; j < k; j++)
+		if (z[j] > m)
+			m = z[j];
+	for (j = 0; j < k; j++)
+		s += exp((double)z[j] - m);
+	for (j = 0; j < k; j++)
+		z[j] = (float)(exp((double)z[j] - m) / s);
+}
+
 int
 pml_predictor_run(struct pml_predictor *p)
 {
+	size_t i;
+
 	if (p->n)
 		pml_net_predict(p->m->net, p->x, p->n, p->out);
+	if (p->m->n_class && p->m->net->loss == PML_LOSS_MSE)
+		for (i = 0; i < p->n; i++)
+			scores_to_probs(p->out + i * p->n_out, p->n_out);
+	if (p->unscale.n)
+		for (i = 0; i < p->n; i++)
+			p->out[i * p->n_out] = (float)pml_unscale_apply(&p->unscale, p->out[i * p->n_out]);
 	return 0;
 }
 
@@ -235,6 +290,7 @@ pml_predictor_free(struct pml_predictor *p)
 	free(p->out);
 	free(p->y);
 	free(p->has_y);
+	pml_unscale_release(&p->unscale);
 	free(p);
 }
 

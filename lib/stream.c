@@ -384,6 +384,7 @@ struct pml_writer {
 	struct pml_schema schema;
 	msgpack_packer pk;
 	uint64_t count;
+	size_t max_message;
 	int finished;
 };
 
@@ -396,13 +397,27 @@ out_write(void *data, const char *p, size_t n)
 struct pml_writer *
 pml_writer_new(struct pml_out *out, const struct pml_header *h)
 {
-	struct pml_writer *w = pml_xcalloc(1, sizeof(*w));
+	struct pml_writer *w;
 	struct pml_buf b = PML_BUF_INIT;
+	size_t max = pml_max_message(0);
+	char why[400];
 
+	/* Refuse what every reader would refuse, before any record is made. */
+	if (pml_schema_check_limit(&h->schema, max, why, sizeof(why)) < 0)
+		return pml_error("%s: cannot write this stream: %s", out->name, why), NULL;
+	pml_header_encode(h, &b);
+	if (b.len > max) {
+		pml_error("%s: cannot write this stream: its header takes %zu bytes, over the %zu-byte "
+			  "message limit (set %s to raise it, for writers and readers)", out->name,
+			  b.len, max, PML_MAX_MESSAGE_ENV);
+		pml_buf_release(&b);
+		return NULL;
+	}
+	w = pml_xcalloc(1, sizeof(*w));
 	w->out = out;
+	w->max_message = max;
 	pml_schema_copy(&w->schema, &h->schema);
 	msgpack_packer_init(&w->pk, out, out_write);
-	pml_header_encode(h, &b);
 	pml_out_write(out, b.buf, b.len);
 	pml_buf_release(&b);
 	return w;
@@ -441,14 +456,42 @@ check_value(const struct pml_writer *w, size_t i, const struct pml_value *v)
 	return 0;
 }
 
+/* The most bytes a record takes encoded (a str at its longest header). */
+static size_t
+record_size(const struct pml_writer *w, const struct pml_value *vals)
+{
+	size_t i, n = 5;
+
+	for (i = 0; i < w->schema.n_col; i++)
+		n += vals[i].kind == PML_STR || vals[i].kind == PML_VEC ? vals[i].u.s.len + 5 : 9;
+	return n;
+}
+
+static int
+too_big(const struct pml_writer *w, size_t n)
+{
+	return pml_error("%s: record %llu takes %zu bytes, over the %zu-byte message limit that "
+			 "every reader applies (set %s to raise it)", w->out->name,
+			 (unsigned long long)w->count + 1, n, w->max_message, PML_MAX_MESSAGE_ENV);
+}
+
 int
 pml_writer_put(struct pml_writer *w, const struct pml_value *vals)
 {
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < w->schema.n_col; i++)
 		if (check_value(w, i, &vals[i]) < 0)
 			return -1;
+	if ((n = record_size(w, vals)) > w->max_message) {
+		/* an estimate from above: count exactly before refusing */
+		struct pml_buf b = PML_BUF_INIT;
+		pml_record_encode(&b, &w->schema, vals);
+		n = b.len;
+		pml_buf_release(&b);
+		if (n > w->max_message)
+			return too_big(w, n);
+	}
 	msgpack_pack_array(&w->pk, w->schema.n_col);
 	for (i = 0; i < w->schema.n_col; i++)
 		pack_value(&w->pk, &vals[i]);
@@ -459,6 +502,8 @@ pml_writer_put(struct pml_writer *w, const struct pml_value *vals)
 int
 pml_writer_put_raw(struct pml_writer *w, const void *p, size_t len)
 {
+	if (len > w->max_message)
+		return too_big(w, len);
 	pml_out_write(w->out, p, len);
 	w->count++;
 	return w->out->err ? -1 : 0;
@@ -576,6 +621,12 @@ next_message(struct pml_reader *r, const char **p, size_t *n)
 			r->pos += msg_len;
 			return 1;
 		}
+		if (rc < 0 && strstr(why, "size limit"))
+			return pml_error("%s: byte offset %llu (after record %llu): a message over the "
+					 "%zu-byte message limit (%s raises it for every tool, "
+					 "--max-message for one reader)", cur_name(r),
+					 (unsigned long long)(r->in.offset - (r->len - r->pos)),
+					 (unsigned long long)r->rec_no, r->max_message, PML_MAX_MESSAGE_ENV);
 		if (rc < 0)
 			return pml_error("%s: byte offset %llu (after record %llu): corrupt stream: %s",
 					 cur_name(r),
@@ -694,28 +745,64 @@ convert_record(struct pml_reader *r, const msgpack_object *arr)
 	return 0;
 }
 
+/*
+ * Streams concatenate only if their fitted chains are the same steps from
+ * the same columns: records scaled with other statistics would otherwise
+ * train under the first stream's chain. 1 if equal, else 0 with why.
+ */
+static int
+chains_equal(const struct pml_header *a, const struct pml_header *b, char *why, size_t why_len)
+{
+	char sw[200];
+
+	if (a->chain.n != b->chain.n) {
+		snprintf(why, why_len, "its fitted chain has %zu step%s, the first input's %zu",
+			 b->chain.n, b->chain.n == 1 ? "" : "s", a->chain.n);
+		return 0;
+	}
+	if (a->chain.bytes.len != b->chain.bytes.len ||
+	    (a->chain.bytes.len && memcmp(a->chain.bytes.buf, b->chain.bytes.buf, a->chain.bytes.len))) {
+		snprintf(why, why_len, "its fitted chain differs from the first input's (fitted on "
+			 "other data or with other options; refit, or use --apply with one chain)");
+		return 0;
+	}
+	if (a->chain.n && !pml_schema_equal(&a->chain_input, &b->chain_input, sw, sizeof(sw))) {
+		snprintf(why, why_len, "its fitted chain starts from other columns: %s", sw);
+		return 0;
+	}
+	return 1;
+}
+
 static int
 take_header(struct pml_reader *r, const msgpack_object *o)
 {
 	struct pml_header h;
-	char why[256];
+	char why[400];
 
 	r->n_stream++;
 	snprintf(r->where, sizeof(r->where), "%s", cur_name(r));
 	if (pml_header_decode(&h, o, r->where) < 0)
 		return -1;
+	if (pml_schema_check_limit(&h.schema, r->max_message, why, sizeof(why)) < 0) {
+		pml_header_release(&h);
+		return pml_error("%s: %s", cur_name(r), why);
+	}
 	if (!r->have_header) {
 		r->header = h;
 		r->have_header = 1;
 		r->vals = pml_xcalloc(h.schema.n_col ? h.schema.n_col : 1, sizeof(*r->vals));
 	} else {
-		if (!pml_schema_equal(&r->header.schema, &h.schema, why, sizeof(why))) {
+		const char *what = "schema differs from the first input's: ";
+		int same = pml_schema_equal(&r->header.schema, &h.schema, why, sizeof(why));
+		if (same && !chains_equal(&r->header, &h, why, sizeof(why))) {
+			what = "cannot concatenate: ";
+			same = 0;
+		}
+		if (!same) {
 			pml_header_release(&h);
 			if (r->n_stream == 1)
-				return pml_error("%s: schema differs from the first input's: %s",
-						 cur_name(r), why);
-			return pml_error("%s: stream %d: schema differs from the first input's: %s",
-					 cur_name(r), r->n_stream, why);
+				return pml_error("%s: %s%s", cur_name(r), what, why);
+			return pml_error("%s: stream %d: %s%s", cur_name(r), r->n_stream, what, why);
 		}
 		pml_header_release(&h);
 	}
@@ -808,7 +895,7 @@ pml_reader_open(int n_path, char *const *paths, size_t max_message)
 	r->n_path = n_path;
 	r->paths = paths;
 	r->cur = -1;
-	r->max_message = max_message ? max_message : PML_DEFAULT_MAX_MESSAGE;
+	r->max_message = pml_max_message(max_message);
 	if (!msgpack_zone_init(&r->zone, 4096))
 		pml_die("out of memory");
 	pml_buf_init(&r->stats, 0);

@@ -454,6 +454,10 @@ out_begin(void *arg, const struct pml_schema *s)
 			if (!is_numeric(s->col[c].type))
 				return pml_error("--outlier-columns: column '%s' is %s, not numeric",
 						 o->out_cols[j], pml_type_name(s->col[c].type));
+			if (s->col[c].role == PML_ROLE_LABEL && o->outlier_action == 1)
+				return pml_error("--outlier-action clip: column '%s' is the label: clipped "
+						 "labels cannot be undone for predictions; drop them instead",
+						 o->out_cols[j]);
 			if (!has_target(f->t, f->n_t, c))
 				add_target(&f->t, &f->n_t, s, c);
 		}
@@ -954,27 +958,87 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct rank {
+	uint64_t count;
+	size_t pos;             /* in byte order */
+};
+
+/* More frequent first; equal counts in byte order. */
+static int
+cmp_rank(const void *a, const void *b)
+{
+	const struct rank *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/*
+ * Pack c's keys in byte order: those seen at least min_count times and,
+ * if max_keep > 0, only the max_keep most frequent of them (ties in byte
+ * order); the others become one "__other__" key. *n_rare counts them.
+ */
 static void
 pack_sorted_keys(struct sb *b, const char *key, const struct pml_counter *c, uint64_t min_count,
-		 uint64_t *n_rare)
+		 size_t max_keep, uint64_t *n_rare)
 {
 	size_t *idx = pml_counter_sorted(c), i, n = 0;
+	unsigned char *keep = pml_xcalloc(c->n + 1, 1);
 
 	*n_rare = 0;
 	for (i = 0; i < c->n; i++) {
-		if (c->count[idx[i]] < min_count)
-			(*n_rare)++;
-		else
-			n++;
+		keep[i] = c->count[idx[i]] >= min_count;
+		n += keep[i];
 	}
+	if (max_keep && n > max_keep) {
+		struct rank *r = pml_xmallocarray(n, sizeof(*r));
+		size_t k = 0;
+		for (i = 0; i < c->n; i++)
+			if (keep[i])
+				r[k++] = (struct rank){ c->count[idx[i]], i };
+		qsort(r, n, sizeof(*r), cmp_rank);
+		for (k = max_keep; k < n; k++)
+			keep[r[k].pos] = 0;
+		free(r);
+		n = max_keep;
+	}
+	*n_rare = c->n - n;
 	pml_mp_pack_cstr(&b->pk, key);
 	msgpack_pack_array(&b->pk, n + (*n_rare ? 1 : 0));
 	for (i = 0; i < c->n; i++)
-		if (c->count[idx[i]] >= min_count)
+		if (keep[i])
 			pml_mp_pack_strn(&b->pk, c->key[idx[i]], c->len[idx[i]]);
 	if (*n_rare)
 		pml_mp_pack_cstr(&b->pk, "__other__");
+	free(keep);
 	free(idx);
+}
+
+/*
+ * A str column with nearly as many distinct values as records is rarely a
+ * category: an id, free text or a date. Say so once, at fit time.
+ */
+static void
+warn_wide_category(const struct target *x, size_t max_keep)
+{
+	uint64_t rows = x->n_missing, i;
+
+	for (i = 0; i < x->cnt.n; i++)
+		rows += x->cnt.count[i];
+	if (x->cnt.n < 20 || (double)x->cnt.n <= 0.5 * (double)rows)
+		return;
+	if (max_keep && x->cnt.n > max_keep)
+		pml_warn("column '%s': %zu distinct values in %llu records: an id, free text or a "
+			 "date, not a category? one-hot keeps the %zu most frequent, the rest go to "
+			 "__other__ (--max-categories); drop it (pml-clean --drop %s), hash it (--text %s) "
+			 "or, for dates, expand it (--date %s)", x->name, x->cnt.n,
+			 (unsigned long long)rows, max_keep, x->name, x->name, x->name);
+	else
+		pml_warn("column '%s': %zu distinct values in %llu records: an id, free text or a "
+			 "date, not a category? one-hot makes a feature of each; drop it (pml-clean "
+			 "--drop %s), hash it (--text %s) or, for dates, expand it (--date %s)", x->name,
+			 x->cnt.n, (unsigned long long)rows, x->name, x->name, x->name);
 }
 
 /* A quantile of a target: exact from the histogram of a u8 vector, else the sketch. */
@@ -1010,7 +1074,7 @@ prep_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
 	if (f->have_label_classes) {
 		sb_begin(&b, "label", 2);
 		sb_str(&b, "column", f->label.name);
-		pack_sorted_keys(&b, "classes", &f->label.cnt, 0, &rare);
+		pack_sorted_keys(&b, "classes", &f->label.cnt, 0, 0, &rare);
 		sb_end(&b, steps);
 	}
 	for (i = 0; i < f->n_t; i++) {
@@ -1092,9 +1156,12 @@ prep_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
 	}
 	for (i = 0; i < f->n_oh; i++) {
 		struct target *x = &f->oh[i];
+		if (x->type == PML_TYPE_STR)
+			warn_wide_category(x, o->max_categories);
 		sb_begin(&b, "onehot", 3);
 		sb_str(&b, "column", x->name);
-		pack_sorted_keys(&b, "categories", &x->cnt, o->min_count > 1 ? o->min_count : 0, &rare);
+		pack_sorted_keys(&b, "categories", &x->cnt, o->min_count > 1 ? o->min_count : 0,
+				 o->max_categories, &rare);
 		sb_str(&b, "unseen", o->unseen_error ? "error" : "zeros");
 		sb_end(&b, steps);
 	}
@@ -1141,11 +1208,56 @@ asm_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
 	return 0;
 }
 
+/* -- dates: a str column becomes COL_year, COL_month, COL_dow, COL_doy (nothing to learn) -- */
+
+struct date_fit {
+	struct base base;
+	const struct pml_prep_opts *o;
+};
+
+static int
+date_begin(void *arg, const struct pml_schema *s)
+{
+	struct date_fit *f = arg;
+	size_t i;
+
+	for (i = 0; i < f->o->n_date; i++) {
+		int c = pml_schema_find(s, f->o->date[i]);
+		if (c < 0)
+			return pml_error("--date: no column '%s'", f->o->date[i]);
+		if (s->col[c].type != PML_TYPE_STR)
+			return pml_error("--date: column '%s' is %s, not str", f->o->date[i],
+					 pml_type_name(s->col[c].type));
+	}
+	return 0;
+}
+
+static int
+date_end(void *arg, const struct pml_schema *s, struct pml_rawlist *steps)
+{
+	struct date_fit *f = arg;
+	struct sb b;
+	size_t i;
+
+	(void)s;
+	for (i = 0; i < f->o->n_date; i++) {
+		sb_begin(&b, "date", 1);
+		sb_str(&b, "column", f->o->date[i]);
+		sb_end(&b, steps);
+	}
+	return 0;
+}
+
 size_t
 pml_prep_fitters(const struct pml_prep_opts *o, struct pml_fitter *fit)
 {
 	size_t n = 0;
 
+	if (o->n_date) {
+		struct date_fit *d = pml_xcalloc(1, sizeof(*d));
+		d->o = o;
+		fit[n++] = (struct pml_fitter){ date_begin, no_add, date_end, d };
+	}
 	fit[n++] = (struct pml_fitter){ prep_begin, tfit_add, prep_end, new_tfit(NULL, o) };
 	if (!o->no_assemble) {
 		struct asm_fit *a = pml_xcalloc(1, sizeof(*a));

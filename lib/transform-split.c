@@ -38,7 +38,10 @@ outs_open(struct outs *o, const struct pml_split *sp, const struct pml_header *h
 		}
 		o->open[i] = 1;
 		o->n = i + 1;
-		o->w[i] = pml_writer_new(&o->out[i], &h);
+		if (!(o->w[i] = pml_writer_new(&o->out[i], &h))) {
+			pml_header_release(&h);
+			return -1;
+		}
 	}
 	pml_header_release(&h);
 	return 0;

@@ -775,6 +775,10 @@ pml_stage_run(const struct pml_stage *st)
 					if (pml_out_open(&u.dout, st->dropped) < 0)
 						goto out;
 					u.dw = pml_writer_new(&u.dout, u.hin);
+					if (!u.dw) {
+						pml_out_abort(&u.dout);
+						goto out;
+					}
 				}
 				if (read_input(&u, c, NULL) < 0)
 					goto out;
@@ -829,6 +833,8 @@ pml_stage_run(const struct pml_stage *st)
 	if (pml_out_open(&out, st->output) < 0)
 		goto out;
 	w = pml_writer_new(&out, &hout);
+	if (!w)
+		goto abort;
 	if (streaming) {
 		if (st->dedup && dedup_setup(&u, pml_chain_output(all)) < 0)
 			goto abort;
@@ -836,6 +842,10 @@ pml_stage_run(const struct pml_stage *st)
 			if (pml_out_open(&u.dout, st->dropped) < 0)
 				goto abort;
 			u.dw = pml_writer_new(&u.dout, u.hin);
+			if (!u.dw) {
+				pml_out_abort(&u.dout);
+				goto abort;
+			}
 		}
 		if (read_input(&u, all, w) < 0)
 			goto abort;

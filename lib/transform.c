@@ -21,12 +21,18 @@
 enum op {
 	OP_SELECT, OP_DROP, OP_RENAME, OP_CAST, OP_ROLE, OP_NONFINITE, OP_DROP_MISSING,
 	OP_DEDUP, OP_FENCES, OP_FILL, OP_SCALE, OP_ONEHOT, OP_LABEL, OP_TEXT, OP_ASSEMBLE,
+	OP_DATE,
 };
 
 static const char *op_names[] = {
 	"select", "drop", "rename", "cast", "role", "nonfinite", "drop_missing",
 	"dedup", "fences", "fill", "scale", "onehot", "label", "text", "assemble",
+	"date",
 };
+
+/* The int columns a date column becomes, as COL_<part>. */
+static const char *const date_parts[] = { "year", "month", "dow", "doy" };
+#define N_DATE_PARTS 4
 
 enum { ACT_DROP, ACT_CLIP, ACT_FLAG };
 enum { SC_AFFINE, SC_LOG1P };
@@ -338,6 +344,65 @@ vec_slot(const struct pml_column *c, size_t e)
 
 static double scale1(const struct step *s, double x);
 
+/* Decimal digits of all of 0..n-1 together. */
+static size_t
+digits_upto(size_t n)
+{
+	size_t total = 0, lo = 1, d = 1;
+
+	if (n)
+		total = 1;          /* "0" */
+	for (; lo < n; lo *= 10, d++) {
+		size_t hi = lo * 10 < n ? lo * 10 : n;
+		total += (hi - lo) * d;
+		if (lo > (size_t)-1 / 10)
+			break;
+	}
+	return total;
+}
+
+/* Header bytes of a column's slot names once it is assembled (at least). */
+static size_t
+slot_bytes(const struct pml_column *c)
+{
+	size_t n = 0, i;
+	int d;
+
+	if (c->type != PML_TYPE_VEC)
+		return strlen(c->name) + 1;
+	if (c->slots && c->n_slot == c->n_elem) {
+		for (i = 0; i < c->n_slot; i++)
+			n += strlen(c->slots[i]) + 1;
+		return n;
+	}
+	/* name[i,j]: the name, brackets, commas and each index's digits */
+	n = c->n_elem * (strlen(c->name) + 1 + (size_t)c->n_dim + 1);
+	for (d = 0; d < c->n_dim; d++)
+		n += digits_upto(c->dim[d]) * (c->n_elem / c->dim[d]);
+	return n;
+}
+
+/*
+ * A vector step's output must fit the message limit that every stream
+ * reader applies: its record (n_elem f32 values) and its slot names in the
+ * header (names bytes). Checked before the names are made.
+ */
+static int
+check_vec_size(struct ctx *x, const char *col, size_t n_elem, size_t names)
+{
+	size_t max = pml_max_message(0);
+
+	if (n_elem * sizeof(float) + 5 > max)
+		return perr(x, "column '%s': a vector of %zu f32 takes %zu bytes per record, over the "
+			    "%zu-byte message limit (set %s to raise it, for writers and readers)",
+			    col, n_elem, n_elem * sizeof(float), max, PML_MAX_MESSAGE_ENV);
+	if (names > max)
+		return perr(x, "column '%s': the names of its %zu values take %zu bytes of the header, "
+			    "over the %zu-byte message limit (set %s to raise it, for writers and readers)",
+			    col, n_elem, names, max, PML_MAX_MESSAGE_ENV);
+	return 0;
+}
+
 static int
 compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_t i,
 	     const struct pml_schema *in)
@@ -354,10 +419,10 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 	s->sbuf = (struct pml_buf)PML_BUF_INIT;
 	if (m->type != MSGPACK_OBJECT_MAP || !op || op->type != MSGPACK_OBJECT_STR)
 		return perr(&x, "not a map with an \"op\"");
-	for (o = 0; o <= OP_ASSEMBLE; o++)
+	for (o = 0; o <= OP_DATE; o++)
 		if (pml_mp_is_str(op, op_names[o]))
 			break;
-	if (o > OP_ASSEMBLE)
+	if (o > OP_DATE)
 		return perr(&x, "unknown op '%.*s'", (int)op->via.str.size, op->via.str.ptr);
 	s->op = (enum op)o;
 	switch (s->op) {
@@ -571,6 +636,8 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 		copy_schema_map(s, in);
 		oc = &s->out.col[s->col];
 		if (ic->type == PML_TYPE_VEC) {
+			if (check_vec_size(&x, ic->name, ic->n_elem, 0) < 0)
+				return -1;
 			oc->elem = PML_ELEM_F32;
 			s->n_out = ic->n_elem;
 			s->fbuf = pml_xmallocarray(s->n_out, sizeof(float));
@@ -631,7 +698,13 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 			break;
 		}
 		{
-			char **names = pml_xmallocarray(s->n_out, sizeof(*names));
+			char **names;
+			size_t nb = 0;
+			for (k = 0; k < s->n_out; k++)
+				nb += strlen(ic->name) + 2 + s->vocab.len[k];
+			if (check_vec_size(&x, ic->name, s->n_out, nb) < 0)
+				return -1;
+			names = pml_xmallocarray(s->n_out, sizeof(*names));
 			pml_column_set_classes(oc, 0, NULL);
 			set_vec_f32(oc, s->n_out);
 			for (k = 0; k < s->n_out; k++)
@@ -666,6 +739,9 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 		}
 		s->seed = (uint64_t)seed;
 		s->n_out = (size_t)n;
+		if (check_vec_size(&x, ic->name, s->n_out,
+				   s->n_out * (strlen(ic->name) + 2) + digits_upto(s->n_out)) < 0)
+			return -1;
 		copy_schema_map(s, in);
 		set_vec_f32(&s->out.col[s->col], s->n_out);
 		names = pml_xmallocarray(s->n_out, sizeof(*names));
@@ -701,6 +777,15 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 			free(str);
 			return perr(&x, "%s feature values to assemble", total ? "too many" : "no");
 		}
+		{
+			size_t nb = 0;
+			for (k = 0; k < s->n_cols; k++)
+				nb += slot_bytes(&in->col[s->cols[k]]);
+			if (check_vec_size(&x, str, total, nb) < 0) {
+				free(str);
+				return -1;
+			}
+		}
 		s->src = pml_xcalloc(in->n_col + 2, sizeof(*s->src));
 		oc = pml_schema_add(&s->out, str, PML_TYPE_VEC);
 		s->ocol = 0;
@@ -734,6 +819,40 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 		free(str);
 		s->n_out = total;
 		s->fbuf = pml_xmallocarray(total, sizeof(float));
+		break;
+	}
+	case OP_DATE: {
+		struct pml_schema t = PML_SCHEMA_INIT;
+		size_t j, n = 0;
+		if ((s->col = get_col(&x, in, "column", NULL)) < 0)
+			return -1;
+		if (in->col[s->col].type != PML_TYPE_STR)
+			return perr(&x, "column '%s' is %s: a date is read from a str column",
+				    in->col[s->col].name, pml_type_name(in->col[s->col].type));
+		/* The date column's place gets COL_year, COL_month, COL_dow, COL_doy. */
+		s->src = pml_xcalloc(in->n_col + N_DATE_PARTS + 1, sizeof(*s->src));
+		for (j = 0; j < in->n_col; j++) {
+			if ((int)j != s->col) {
+				add_copy(&t, &in->col[j]);
+				s->src[n++] = (int)j;
+				continue;
+			}
+			s->ocol = (int)n;
+			for (k = 0; k < N_DATE_PARTS; k++) {
+				char *name = slot_name(in->col[j].name, "_", date_parts[k],
+						       strlen(date_parts[k]));
+				if (pml_schema_find(in, name) >= 0) {
+					perr(&x, "column '%s' exists already", name);
+					free(name);
+					pml_schema_release(&t);
+					return -1;
+				}
+				pml_schema_add(&t, name, PML_TYPE_INT)->role = in->col[j].role;
+				free(name);
+				s->src[n++] = -1;
+			}
+		}
+		s->out = t;
 		break;
 	}
 	}
@@ -1085,6 +1204,79 @@ apply_assemble(struct pml_chain *c, struct step *s, const struct pml_value *in, 
 	return 0;
 }
 
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int
+is_leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/*
+ * An ISO 8601 date, YYYY-MM-DD, alone or followed by a time ('T' or ' '
+ * and anything): year, month, day of week (0 Monday .. 6 Sunday) and day
+ * of year (1 .. 366). 0, or -1 if it is not one.
+ */
+static int
+parse_iso_date(const char *p, size_t n, int64_t part[N_DATE_PARTS])
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	long y = 0, m, d;
+	size_t i;
+	int64_t days;
+
+	if (n < 10 || p[4] != '-' || p[7] != '-' || (n > 10 && p[10] != 'T' && p[10] != ' '))
+		return -1;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (p[i] < '0' || p[i] > '9'))
+			return -1;
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (p[i] - '0');
+	m = (p[5] - '0') * 10 + (p[6] - '0');
+	d = (p[8] - '0') * 10 + (p[9] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && is_leap(y)))
+		return -1;
+	days = days_from_civil(y, (int)m, (int)d);
+	part[0] = y;
+	part[1] = m;
+	part[2] = ((days % 7) + 7 + 3) % 7;     /* 1970-01-01 was a Thursday */
+	part[3] = days - days_from_civil(y, 1, 1) + 1;
+	return 0;
+}
+
+static int
+apply_date(struct pml_chain *c, struct step *s, const struct pml_value *in, struct pml_value *out)
+{
+	int64_t part[N_DATE_PARTS];
+	size_t k;
+
+	if (in->kind == PML_NIL) {
+		for (k = 0; k < N_DATE_PARTS; k++)
+			out[k].kind = PML_NIL;
+		return 0;
+	}
+	if (parse_iso_date(in->u.s.ptr, in->u.s.len, part) < 0)
+		return fail(c, "column '%s': '%.*s' is not an ISO date (YYYY-MM-DD)", s->colname,
+			    (int)(in->u.s.len > 40 ? 40 : in->u.s.len), in->u.s.ptr);
+	for (k = 0; k < N_DATE_PARTS; k++) {
+		out[k].kind = PML_INT;
+		out[k].u.i = part[k];
+	}
+	return 0;
+}
+
 static int
 vec_nonfinite(const struct pml_column *ic, const struct pml_value *v)
 {
@@ -1219,6 +1411,8 @@ apply_step(struct pml_chain *c, struct step *s, const struct pml_value *in)
 		return 1;
 	case OP_ASSEMBLE:
 		return apply_assemble(c, s, in, &out[0]) < 0 ? -1 : 1;
+	case OP_DATE:
+		return apply_date(c, s, &in[s->col], &out[s->ocol]) < 0 ? -1 : 1;
 	}
 	return 1;
 }
@@ -1325,4 +1519,60 @@ pml_chain_unread(const struct pml_chain *c, unsigned char *unread)
 	for (j = 0; j < n_live; j++)
 		unread[origin[j]] = 0;
 	free(origin);
+}
+
+int
+pml_chain_unscale(const struct pml_chain *c, const char *col, struct pml_unscale *u)
+{
+	int j = pml_schema_find(pml_chain_output(c), col);
+	size_t i;
+
+	u->n = 0;
+	u->step = NULL;
+	if (j < 0)
+		return 0;
+	/* Walk back from the output: the last step is undone first. */
+	for (i = c->n_step; i-- > 0;) {
+		const struct step *s = &c->step[i];
+		int from = s->src ? s->src[j] : j;
+		if (from < 0)
+			break;
+		if (s->op == OP_FENCES && s->col == from && s->action == ACT_CLIP) {
+			pml_unscale_release(u);
+			return pml_error("label column '%s' is clipped at fences [%g, %g] by the chain "
+					 "(step %zu): predictions could not go beyond them; drop outlier "
+					 "labels instead (--outlier-action drop)", col, s->lo, s->hi, i + 1);
+		}
+		if (s->op == OP_SCALE && s->col == from) {
+			struct pml_unscale_step *us;
+			u->step = pml_xreallocarray(u->step, u->n + 1, sizeof(*u->step));
+			us = &u->step[u->n++];
+			us->log1p = s->method == SC_LOG1P;
+			us->sub = s->sub;
+			us->div = s->div;
+			us->add = s->add;
+		}
+		j = from;
+	}
+	return 0;
+}
+
+double
+pml_unscale_apply(const struct pml_unscale *u, double y)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++) {
+		const struct pml_unscale_step *s = &u->step[i];
+		y = s->log1p ? expm1(y) : (y - s->add) * s->div + s->sub;
+	}
+	return y;
+}
+
+void
+pml_unscale_release(struct pml_unscale *u)
+{
+	free(u->step);
+	u->step = NULL;
+	u->n = 0;
 }

@@ -185,7 +185,16 @@ done < "$NEW"
 set --
 [ -f "$DATA" ] && set -- "$DATA"
 j=1
-while [ "$j" -le "$i" ]; do set -- "$@" "$WORK/new$j.mp"; j=$((j + 1)); done
+while [ "$j" -le "$i" ]; do
+	# streams concatenate only with equal fitted chains: new records get
+	# the accumulated data's chain first
+	if [ -f "$DATA" ]; then
+		run append pml-clean -q --apply "$DATA" -o "$WORK/new$j.a.mp" "$WORK/new$j.mp"
+		mv -f "$WORK/new$j.a.mp" "$WORK/new$j.mp"
+	fi
+	set -- "$@" "$WORK/new$j.mp"
+	j=$((j + 1))
+done
 [ $# -gt 0 ] || { STEP=collect; fail "no data at all"; }
 run append pml-clean -q -o "$WORK/data.mp" "$@"
 

@@ -78,6 +78,12 @@ struct pml_dataset {
 int pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const char *feature,
 		     const char *label, const struct pml_dataset *like);
 void pml_dataset_release(struct pml_dataset *ds);
+/*
+ * A regression label that the stream's chain scaled is trained on as it is
+ * and unscaled for every prediction (see pml_chain_unscale); a label the
+ * chain changed beyond undoing (clipped) is refused. 0, or -1 with a message.
+ */
+int pml_dataset_check_label(const struct pml_dataset *ds);
 /* pml_hash64 over the feature matrix and the labels. */
 uint64_t pml_dataset_fingerprint(const struct pml_dataset *ds);
 

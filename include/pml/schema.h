@@ -14,6 +14,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include "pml/limits.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -42,7 +43,6 @@ enum pml_role {
 
 #define PML_MAX_DIMS 4
 #define PML_MAX_COLUMNS 100000
-#define PML_MAX_VEC_ELEMS (1u << 26)
 
 struct pml_column {
 	char *name;

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include "pml/buf.h"
 #include "pml/io.h"
+#include "pml/limits.h"
 #include "pml/schema.h"
 #include <msgpack.h>
 
@@ -27,7 +28,6 @@ extern "C" {
 
 #define PML_STREAM_FORMAT "pml-stream"
 #define PML_STREAM_VERSION 1
-#define PML_DEFAULT_MAX_MESSAGE (16u << 20)
 #define PML_SYNC_EXT_TYPE 127
 
 /* n msgpack objects packed back to back: carried through without decoding. */

@@ -73,6 +73,31 @@ const char *pml_chain_step_column(const struct pml_chain *c, size_t i);
 int pml_chain_step_action(const struct pml_chain *c, size_t i);
 void pml_chain_step_counts(const struct pml_chain *c, size_t i, uint64_t *changed, uint64_t *dropped);
 
+/*
+ * Undoing what the chain did to one column's values (a scaled regression
+ * label): the scale steps on it, last first. Predictions and labels go
+ * back through pml_unscale_apply() so that every number a user sees is in
+ * the label's original units.
+ */
+struct pml_unscale_step {
+	int log1p;                  /* y = log1p(x): x = expm1(y) */
+	double sub, div, add;       /* y = (x - sub) / div + add */
+};
+
+struct pml_unscale {
+	size_t n;
+	struct pml_unscale_step *step;
+};
+
+/*
+ * Fill u (initialised here) with the scale steps the chain applied to its
+ * output column col (n 0: none). -1 with a message if a step changed the
+ * column's values in a way that cannot be undone (clipped at fences).
+ */
+int pml_chain_unscale(const struct pml_chain *c, const char *col, struct pml_unscale *u);
+double pml_unscale_apply(const struct pml_unscale *u, double y);
+void pml_unscale_release(struct pml_unscale *u);
+
 /* A value as a key string (categories, class names): str bytes, ints in decimal. */
 void pml_transform_key(struct pml_buf *b, const struct pml_value *v);
 
@@ -149,6 +174,8 @@ struct pml_prep_opts {
 	char **onehot; size_t n_onehot;     /* none: every str/bool feature column */
 	int unseen_error;
 	uint64_t min_count;                 /* rarer categories group into "__other__" */
+	size_t max_categories;              /* keep the most frequent; 0: all */
+	char **date; size_t n_date;         /* ISO date str columns: year, month, dow, doy */
 	const char *label;                  /* NULL: the column with role label */
 	char **text; size_t n_text;
 	size_t text_slots;
