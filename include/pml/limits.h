@@ -12,6 +12,10 @@
  */
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PML_DEFAULT_MAX_MESSAGE (16u << 20)
 #define PML_MAX_VEC_ELEMS (1u << 26)
 #define PML_MAX_MESSAGE_ENV "PML_MAX_MESSAGE"
@@ -38,5 +42,9 @@ size_t pml_schema_min_record(const struct pml_schema *s);
  * (the column that makes it too big, and how to raise the limit).
  */
 int pml_schema_check_limit(const struct pml_schema *s, size_t max, char *why, size_t why_len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
