@@ -1,0 +1,92 @@
+#!/bin/sh
+# tables.sh: pml against scikit-learn's default MLP on real tables from
+# Debian's r-cran-* data packages, as a new user would run both: pml with
+# default training options and the cleaning and preprocessing its manual
+# pages suggest, scikit-learn's MLPClassifier / MLPRegressor with defaults in
+# the usual imputer + scaler + one-hot pipeline (bench/tables.py). Each
+# table is exported once with Rscript (bench/tables-export.R; R is used here
+# only, never by pml) and split once, 80/20 with a seed, into train.csv and
+# test.csv that both tools read. Prints one row per table: score (accuracy
+# for classes, R^2 for regression) of each, the difference, and the seconds
+# each takes end to end, from the CSV files to the metric.
+#
+#   bench/tables.sh                          every table
+#   TABLES='credit_data ames' bench/tables.sh
+#   PML_TRAIN_OPTS='--epochs 200 --batch 200' bench/tables.sh
+#   SKLEARN=reuse bench/tables.sh            reuse scikit-learn's last scores
+#                                            and times (for pml variants)
+#
+# OUT (default bench-out/tables, not in git) keeps the CSV files, streams,
+# models and logs. Timing: pml is the wall time of its whole pipeline
+# (collect | clean | preprocess, train, collect | eval: five processes each
+# starting anew); scikit-learn is timed inside Python from read_csv to the
+# metric, its interpreter start and imports (several seconds here) not
+# counted. One BLAS thread for both; the machine's OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE overrides are unset for both alike.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+ALL='credit_data mlc_churn attrition hpc_data lending_club cells spam pima sonar
+ames concrete sacramento boston biomass car_prices'
+TABLES=${TABLES:-$ALL}
+OUT=${OUT:-$top/bench-out/tables}
+SEED=${SEED:-1}
+PML_TRAIN_OPTS=${PML_TRAIN_OPTS:-}
+SKLEARN=${SKLEARN:-run}
+PY=/usr/bin/python3
+
+"$top/scripts/deps.sh" install-pkgs r-base-core r-cran-modeldata r-cran-kernlab \
+	r-cran-mlbench python3-sklearn python3-pandas
+make -s -C "$top" all >/dev/null
+PATH="$top/bin:$PATH"
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+export OPENBLAS_NUM_THREADS=1
+mkdir -p "$OUT"
+
+now() { date +%s.%N; }
+# the metric of a pml-eval --json report
+metric() { sed -n "s/.*\"$1\":\\(-\\{0,1\\}[0-9.e+-]*\\).*/\\1/p" "$2"; }
+
+printf '%-13s %6s %4s %-5s %8s %8s %7s %7s %7s %6s\n' table rows feat task \
+	pml sklearn diff pml_s sk_s ratio
+for t in $TABLES; do
+	d=$OUT/$t
+	[ -f "$d/meta" ] || Rscript "$top/bench/tables-export.R" "$t" "$d"
+	label=$(awk '$1 == "label" { print $2 }' "$d/meta")
+	task=$(awk '$1 == "task" { print $2 }' "$d/meta")
+	rows=$(awk '$1 == "rows" { print $2 }' "$d/meta")
+	feat=$(awk '$1 == "features" { print $2 }' "$d/meta")
+	m=accuracy; [ "$task" = reg ] && m=r2
+
+	# pml: what the manual pages lead to; every failing step is reported
+	# and the table goes on to the next
+	t0=$(now)
+	# shellcheck disable=SC2086
+	if pml-collect -q --label "$label" "$d/train.csv" |
+		pml-clean -q --fill '*=median' --fill '*=mode' |
+		pml-preprocess -q --scale '*=standard' -o "$d/train.mp" 2> "$d/pml.err" &&
+		pml-train -q $PML_TRAIN_OPTS --log "$d/train.log" -o "$d/m.pmm" "$d/train.mp" 2>> "$d/pml.err" &&
+		pml-collect -q --label "$label" "$d/test.csv" |
+		pml-eval -q -m "$d/m.pmm" --json -o "$d/eval.json" 2>> "$d/pml.err"
+	then
+		t1=$(now)
+		ps=$(metric "$m" "$d/eval.json")
+		pt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+	else
+		ps=fail pt=-
+		sed 's/^/    /' "$d/pml.err" >&2
+	fi
+
+	if [ "$SKLEARN" != reuse ] || [ ! -s "$d/sk.out" ]; then
+		"$PY" "$top/bench/tables.py" "$d/train.csv" "$d/test.csv" "$label" "$task" "$SEED" \
+			> "$d/sk.out"
+	fi
+	read -r ss st _ < "$d/sk.out"
+
+	awk -v t="$t" -v r="$rows" -v f="$feat" -v k="$task" -v p="$ps" -v s="$ss" \
+	    -v pt="$pt" -v st="$st" 'BEGIN {
+		if (p == "fail") { diff = "-"; ratio = "-"; ptf = "-" }
+		else { diff = sprintf("%+.3f", p - s); ratio = sprintf("%.1fx", st / pt)
+			ptf = sprintf("%.2f", pt); p = sprintf("%.3f", p) }
+		printf "%-13s %6d %4d %-5s %8s %8.3f %7s %7s %7.2f %6s\n",
+			t, r, f, k, p, s, diff, ptf, st, ratio }'
+done
