@@ -15,6 +15,10 @@
 #   PML_TRAIN_OPTS='--epochs 200 --batch 200' bench/tables.sh
 #   SKLEARN=reuse bench/tables.sh            reuse scikit-learn's last scores
 #                                            and times (for pml variants)
+#   PML_SCALE_LABEL=1 bench/tables.sh        also standardise a regression
+#                                            label (pml-preprocess --scale
+#                                            LABEL=standard; R^2 is the same
+#                                            in standardised units)
 #
 # OUT (default bench-out/tables, not in git) keeps the CSV files, streams,
 # models and logs. Timing: pml is the wall time of its whole pipeline
@@ -31,6 +35,7 @@ TABLES=${TABLES:-$ALL}
 OUT=${OUT:-$top/bench-out/tables}
 SEED=${SEED:-1}
 PML_TRAIN_OPTS=${PML_TRAIN_OPTS:-}
+PML_SCALE_LABEL=${PML_SCALE_LABEL:-0}
 SKLEARN=${SKLEARN:-run}
 PY=/usr/bin/python3
 
@@ -46,7 +51,7 @@ now() { date +%s.%N; }
 # the metric of a pml-eval --json report
 metric() { sed -n "s/.*\"$1\":\\(-\\{0,1\\}[0-9.e+-]*\\).*/\\1/p" "$2"; }
 
-echo "pml-train options: ${PML_TRAIN_OPTS:-(defaults)}"
+echo "pml-train options: ${PML_TRAIN_OPTS:-(defaults)}; regression label scaled: $PML_SCALE_LABEL"
 printf '%-13s %6s %4s %-5s %8s %8s %7s %7s %7s %6s %5s\n' table rows feat task \
 	pml sklearn diff pml_s sk_s ratio sk_ep
 for t in $TABLES; do
@@ -57,6 +62,8 @@ for t in $TABLES; do
 	rows=$(awk '$1 == "rows" { print $2 }' "$d/meta")
 	feat=$(awk '$1 == "features" { print $2 }' "$d/meta")
 	m=accuracy; [ "$task" = reg ] && m=r2
+	scale_label=
+	[ "$task" = reg ] && [ "$PML_SCALE_LABEL" = 1 ] && scale_label="--scale $label=standard"
 	# what a user must add to pml-collect after a first failure
 	copts=
 	case $t in
@@ -71,7 +78,7 @@ for t in $TABLES; do
 	# shellcheck disable=SC2086
 	if pml-collect -q $copts --label "$label" "$d/train.csv" |
 		pml-clean -q --fill '*=median' --fill '*=mode' |
-		pml-preprocess -q --scale '*=standard' -o "$d/train.mp" 2> "$d/pml.err" &&
+		pml-preprocess -q --scale '*=standard' $scale_label -o "$d/train.mp" 2> "$d/pml.err" &&
 		pml-train -q $PML_TRAIN_OPTS --log "$d/train.log" -o "$d/m.pmm" "$d/train.mp" 2>> "$d/pml.err" &&
 		pml-collect -q $copts --label "$label" "$d/test.csv" |
 		pml-eval -q -m "$d/m.pmm" --json -o "$d/eval.json" 2>> "$d/pml.err"
