@@ -25,7 +25,9 @@
 # (collect | clean | preprocess, train, collect | eval: five processes each
 # starting anew); scikit-learn is timed inside Python from read_csv to the
 # metric, its interpreter start and imports (several seconds here) not
-# counted. One BLAS thread for both; the machine's OPENBLAS_CORETYPE and
+# counted. pml_cpu and sk_cpu are the CPU seconds (user + system) of the
+# same spans: on a loaded machine they move less than the wall times, which
+# wait for a core. One BLAS thread for both; the machine's OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE overrides are unset for both alike.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,12 +50,19 @@ export OPENBLAS_NUM_THREADS=1
 mkdir -p "$OUT"
 
 now() { date +%s.%N; }
+# CPU seconds (user + system) of the processes this shell has waited for
+# (times must run in this shell, not in a $(...) subshell, whose counts start
+# at zero)
+cpu_read() {
+	awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, a, "m"); s += a[1] * 60 + a[2] } print s }' \
+		"$OUT/times.$$"
+}
 # the metric of a pml-eval --json report
 metric() { sed -n "s/.*\"$1\":\\(-\\{0,1\\}[0-9.e+-]*\\).*/\\1/p" "$2"; }
 
 echo "pml-train options: ${PML_TRAIN_OPTS:-(defaults)}; regression label scaled: $PML_SCALE_LABEL"
-printf '%-13s %6s %4s %-5s %8s %8s %7s %7s %7s %6s %5s\n' table rows feat task \
-	pml sklearn diff pml_s sk_s ratio sk_ep
+printf '%-13s %6s %4s %-5s %8s %8s %7s %7s %7s %6s %5s %7s %7s\n' table rows feat task \
+	pml sklearn diff pml_s sk_s ratio sk_ep pml_cpu sk_cpu
 for t in $TABLES; do
 	d=$OUT/$t
 	[ -f "$d/meta" ] || Rscript "$top/bench/tables-export.R" "$t" "$d"
@@ -74,7 +83,7 @@ for t in $TABLES; do
 
 	# pml: what the manual pages lead to; every failing step is reported
 	# and the table goes on to the next
-	t0=$(now)
+	times > "$OUT/times.$$"; c0=$(cpu_read) t0=$(now)
 	# shellcheck disable=SC2086
 	if pml-collect -q $copts --label "$label" "$d/train.csv" |
 		pml-clean -q --fill '*=median' --fill '*=mode' |
@@ -83,11 +92,12 @@ for t in $TABLES; do
 		pml-collect -q $copts --label "$label" "$d/test.csv" |
 		pml-eval -q -m "$d/m.pmm" --json -o "$d/eval.json" 2>> "$d/pml.err"
 	then
-		t1=$(now)
+		t1=$(now); times > "$OUT/times.$$"; c1=$(cpu_read)
+		pc=$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')
 		ps=$(metric "$m" "$d/eval.json")
 		pt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 	else
-		ps=fail pt=-
+		ps=fail pt=- pc=-
 		sed 's/^/    /' "$d/pml.err" >&2
 	fi
 
@@ -95,15 +105,15 @@ for t in $TABLES; do
 		"$PY" "$top/bench/tables.py" "$d/train.csv" "$d/test.csv" "$label" "$task" "$SEED" \
 			> "$d/sk.out"
 	fi
-	read -r ss st se < "$d/sk.out"
+	read -r ss st se sc < "$d/sk.out"
 
 	awk -v t="$t" -v r="$rows" -v f="$feat" -v k="$task" -v p="$ps" -v s="$ss" \
-	    -v pt="$pt" -v st="$st" -v se="$se" 'BEGIN {
-		if (p == "fail") { diff = "-"; ratio = "-"; ptf = "-" }
+	    -v pt="$pt" -v st="$st" -v se="$se" -v pc="$pc" -v sc="$sc" 'BEGIN {
+		if (p == "fail") { diff = "-"; ratio = "-"; ptf = "-"; pcf = "-" }
 		else { diff = sprintf("%+.3f", p - s); ratio = sprintf("%.1fx", st / pt)
-			ptf = sprintf("%.2f", pt); p = sprintf("%.3f", p) }
-		printf "%-13s %6d %4d %-5s %8s %8.3f %7s %7s %7.2f %6s %5d\n",
-			t, r, f, k, p, s, diff, ptf, st, ratio, se }' | tee -a "$OUT/rows.$$"
+			ptf = sprintf("%.2f", pt); pcf = sprintf("%.2f", pc); p = sprintf("%.3f", p) }
+		printf "%-13s %6d %4d %-5s %8s %8.3f %7s %7s %7.2f %6s %5d %7s %7.2f\n",
+			t, r, f, k, p, s, diff, ptf, st, ratio, se, pcf, sc }' | tee -a "$OUT/rows.$$"
 done
 # the target: within 0.01 of accuracy (0.02 of R^2) or better, and faster
 awk '{ n++; tol = $4 == "reg" ? 0.02 : 0.01
@@ -114,4 +124,4 @@ awk '{ n++; tol = $4 == "reg" ? 0.02 : 0.01
 		printf "mean difference: classes %+.3f (%d), regression %+.3f (%d); seconds: pml %.1f, scikit-learn %.1f\n",
 			c["class"] ? d["class"] / c["class"] : 0, c["class"], c["reg"] ? d["reg"] / c["reg"] : 0, c["reg"], pt, st }' \
 	"$OUT/rows.$$"
-rm -f "$OUT/rows.$$"
+rm -f "$OUT/rows.$$" "$OUT/times.$$"
