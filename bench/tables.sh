@@ -13,6 +13,11 @@
 #   bench/tables.sh                          every table
 #   TABLES='credit_data ames' bench/tables.sh
 #   PML_TRAIN_OPTS='--epochs 200 --batch 200' bench/tables.sh
+#   SEEDS='1 2 3' bench/tables.sh            one run per training seed (pml
+#                                            --seed, scikit-learn random_state),
+#                                            means printed; by default pml
+#                                            keeps its default seed, and
+#                                            scikit-learn gets random_state 1
 #   SKLEARN=reuse bench/tables.sh            reuse scikit-learn's last scores
 #                                            and times (for pml variants)
 #   PML_SCALE_LABEL=1 bench/tables.sh        also standardise a regression
@@ -35,7 +40,7 @@ ALL='credit_data mlc_churn attrition hpc_data lending_club cells spam pima sonar
 ames concrete sacramento boston biomass car_prices'
 TABLES=${TABLES:-$ALL}
 OUT=${OUT:-$top/bench-out/tables}
-SEED=${SEED:-1}
+SEEDS=${SEEDS:-}
 PML_TRAIN_OPTS=${PML_TRAIN_OPTS:-}
 PML_SCALE_LABEL=${PML_SCALE_LABEL:-0}
 SKLEARN=${SKLEARN:-run}
@@ -60,7 +65,7 @@ cpu_read() {
 # the metric of a pml-eval --json report
 metric() { sed -n "s/.*\"$1\":\\(-\\{0,1\\}[0-9.e+-]*\\).*/\\1/p" "$2"; }
 
-echo "pml-train options: ${PML_TRAIN_OPTS:-(defaults)}; regression label scaled: $PML_SCALE_LABEL"
+echo "pml-train options: ${PML_TRAIN_OPTS:-(defaults)}; regression label scaled: $PML_SCALE_LABEL; seeds: ${SEEDS:-default}"
 printf '%-13s %6s %4s %-5s %8s %8s %7s %7s %7s %6s %5s %7s %7s\n' table rows feat task \
 	pml sklearn diff pml_s sk_s ratio sk_ep pml_cpu sk_cpu
 for t in $TABLES; do
@@ -82,30 +87,38 @@ for t in $TABLES; do
 	esac
 
 	# pml: what the manual pages lead to; every failing step is reported
-	# and the table goes on to the next
-	times > "$OUT/times.$$"; c0=$(cpu_read) t0=$(now)
-	# shellcheck disable=SC2086
-	if pml-collect -q $copts --label "$label" "$d/train.csv" |
-		pml-clean -q --fill '*=median' --fill '*=mode' |
-		pml-preprocess -q --scale '*=standard' $scale_label -o "$d/train.mp" 2> "$d/pml.err" &&
-		pml-train -q $PML_TRAIN_OPTS --log "$d/train.log" -o "$d/m.pmm" "$d/train.mp" 2>> "$d/pml.err" &&
-		pml-collect -q $copts --label "$label" "$d/test.csv" |
-		pml-eval -q -m "$d/m.pmm" --json -o "$d/eval.json" 2>> "$d/pml.err"
-	then
-		t1=$(now); times > "$OUT/times.$$"; c1=$(cpu_read)
-		pc=$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')
-		ps=$(metric "$m" "$d/eval.json")
-		pt=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
-	else
-		ps=fail pt=- pc=-
-		sed 's/^/    /' "$d/pml.err" >&2
-	fi
+	# and the table goes on to the next. With SEEDS, one whole run per
+	# seed; the score and the seconds are their means.
+	ps=0 pt=0 pc=0 k=0
+	for seed in ${SEEDS:-default}; do
+		sopt=; [ "$seed" = default ] || sopt="--seed $seed"
+		times > "$OUT/times.$$"; c0=$(cpu_read) t0=$(now)
+		# shellcheck disable=SC2086
+		if pml-collect -q $copts --label "$label" "$d/train.csv" |
+			pml-clean -q --fill '*=median' --fill '*=mode' |
+			pml-preprocess -q --scale '*=standard' $scale_label -o "$d/train.mp" 2> "$d/pml.err" &&
+			pml-train -q $PML_TRAIN_OPTS $sopt --log "$d/train.log" -o "$d/m.pmm" "$d/train.mp" 2>> "$d/pml.err" &&
+			pml-collect -q $copts --label "$label" "$d/test.csv" |
+			pml-eval -q -m "$d/m.pmm" --json -o "$d/eval.json" 2>> "$d/pml.err"
+		then
+			t1=$(now); times > "$OUT/times.$$"; c1=$(cpu_read)
+			k=$((k + 1))
+			ps=$(awk -v a="$ps" -v b="$(metric "$m" "$d/eval.json")" -v k=$k 'BEGIN { print a + (b - a) / k }')
+			pt=$(awk -v a="$pt" -v b="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v k=$k 'BEGIN { print a + (b - a) / k }')
+			pc=$(awk -v a="$pc" -v b="$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" -v k=$k 'BEGIN { print a + (b - a) / k }')
+		else
+			ps=fail pt=- pc=-
+			sed 's/^/    /' "$d/pml.err" >&2
+			break
+		fi
+	done
 
-	if [ "$SKLEARN" != reuse ] || [ ! -s "$d/sk.out" ]; then
-		"$PY" "$top/bench/tables.py" "$d/train.csv" "$d/test.csv" "$label" "$task" "$SEED" \
-			> "$d/sk.out"
+	sk=$d/sk.$(echo "${SEEDS:-1}" | tr ' ' _).out
+	if [ "$SKLEARN" != reuse ] || [ ! -s "$sk" ]; then
+		"$PY" "$top/bench/tables.py" "$d/train.csv" "$d/test.csv" "$label" "$task" ${SEEDS:-1} \
+			> "$sk"
 	fi
-	read -r ss st se sc < "$d/sk.out"
+	read -r ss st se sc < "$sk"
 
 	awk -v t="$t" -v r="$rows" -v f="$feat" -v k="$task" -v p="$ps" -v s="$ss" \
 	    -v pt="$pt" -v st="$st" -v se="$se" -v pc="$pc" -v sc="$sc" 'BEGIN {
