@@ -260,12 +260,11 @@ top_k(struct srv *s, const float *p, size_t n)
 	return k;
 }
 
-/* Numbers as pml_predict_format_json() prints them; empty if not finite. */
+/* Numbers as pml_predict_format_json() and pml-cat print them; empty if not finite. */
 static void
 csv_num(struct pml_buf *b, float v)
 {
-	if (isfinite(v))
-		pml_buf_addf(b, "%.9g", (double)v);
+	pml_buf_add_num(b, v, 1);
 }
 
 static void
@@ -349,9 +348,16 @@ start_output(struct srv *s, const struct pml_column *id_col)
 			if (i)
 				pml_buf_addch(&s->reply, ',');
 			if (c->type == PML_TYPE_VEC) {
+				/* the probabilities: one column per class, prob_CLASS */
 				size_t k;
-				for (k = 0; k < c->n_elem; k++)
-					pml_buf_addf(&s->reply, "%s%s[%zu]", k ? "," : "", c->name, k);
+				for (k = 0; k < c->n_elem; k++) {
+					pml_buf_reset(&s->tmp);
+					pml_buf_addstr(&s->tmp, "prob_");
+					pml_buf_addstr(&s->tmp, k < c->n_slot ? c->slots[k] : "");
+					if (k)
+						pml_buf_addch(&s->reply, ',');
+					csv_field(&s->reply, s->tmp.buf, s->tmp.len);
+				}
 			} else {
 				csv_field(&s->reply, c->name, strlen(c->name));
 			}
@@ -470,7 +476,7 @@ reply_msgpack(struct srv *s, const struct entry *en, const float *p, size_t n)
 	if (p) {
 		if (s->e->n_class == 0) {
 			v[j].kind = PML_FLOAT;
-			v[j].u.f = p[0];
+			v[j].u.f = pml_f32_decimal(p[0]);   /* pml-cat prints it as the text replies do */
 		} else {
 			size_t best = pml_metrics_argmax(p, n);
 			v[j].kind = PML_STR;
@@ -486,7 +492,7 @@ reply_msgpack(struct srv *s, const struct entry *en, const float *p, size_t n)
 					c->u.s.ptr = s->e->classes[s->top_i[i]];
 					c->u.s.len = strlen(c->u.s.ptr);
 					c[1].kind = PML_FLOAT;
-					c[1].u.f = s->top_p[i];
+					c[1].u.f = pml_f32_decimal(s->top_p[i]);
 				}
 			} else {
 				/* f32 little-endian: the host order on every platform we build for */

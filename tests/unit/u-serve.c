@@ -295,7 +295,7 @@ test_csv(void)
 		"1,f,-1,,a,0,z\n"
 		"0,g,-2,0,\"say \"\"hi\"\"\",0,z\n";
 	const char *want =
-		"id,class,index,probs[0],probs[1],error\n"
+		"id,class,index,prob_neg,prob_pos,error\n"
 		"a,neg,0,0.5,0.5,\n"
 		"b,,,,,\"record 2: 6 fields, the header has 7\"\n"
 		"c,,,,,\"record 3: column 'x': expected float, got '1e999'\"\n"
@@ -316,7 +316,7 @@ test_csv(void)
 
 	in = "x,name\n1,a\n";
 	got = serve(in, strlen(in), &o, &rc, &n, NULL);
-	T_EQ_STR(got, "id,class,index,probs[0],probs[1],error\n,,,,,record 1: CSV header: column 'img[0]' missing\n",
+	T_EQ_STR(got, "id,class,index,prob_neg,prob_pos,error\n,,,,,record 1: CSV header: column 'img[0]' missing\n",
 		 "csv: a header without a required column fails every record");
 	free(got);
 }
@@ -463,7 +463,7 @@ test_empty(void)
 	free(got);
 	o.format = PML_SERVE_CSV;
 	got = serve("x,name,img[0],img[1],img[2]\n", 28, &o, &rc, &n, NULL);
-	T_EQ_STR(got, "class,index,probs[0],probs[1],error\n", "csv header only: the reply header only");
+	T_EQ_STR(got, "class,index,prob_neg,prob_pos,error\n", "csv header only: the reply header only");
 	free(got);
 }
 
