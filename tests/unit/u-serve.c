@@ -302,7 +302,7 @@ test_csv(void)
 		"\"d,1\",,,,,record 4: column 'name': category 'bad' unseen at fit time\n"
 		",,,,,record 5: invalid CSV: text after a closing quote\n"
 		"f,,,,,record 6: column 'img': 1 of 3 elements missing\n"
-		"g,neg,0,0.880797088,0.119202919,\n";
+		"g,neg,0,0.8807971,0.11920292,\n";
 	char *got;
 	size_t n;
 	int rc;
