@@ -96,7 +96,10 @@ main(int argc, char **argv)
 	if (pml_out_open(&out, output) < 0)
 		return pml_cli_finish(PML_EXIT_FAIL);
 	if (pml_predict_files(model, argv + optind, (size_t)(argc - optind), &o, &out, &n_bad) < 0) {
-		pml_out_abort(&out);
+		if (out.err)
+			(void)pml_out_close(&out);      /* reports the write error */
+		else
+			pml_out_abort(&out);
 		return pml_cli_finish(PML_EXIT_FAIL);
 	}
 	if (pml_out_close(&out) < 0)
