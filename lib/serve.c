@@ -1724,9 +1724,9 @@ csv_value(struct srv *s, size_t j, const char *t, size_t n, char *why, size_t wh
 	}
 	switch (c->type) {
 	case PML_TYPE_BOOL:
-		if (!strcmp(t, "true") || !strcmp(t, "1")) {
+		if (!strcmp(t, "true") || !strcmp(t, "1") || !strcmp(t, "t")) {
 			v->u.b = 1;
-		} else if (!strcmp(t, "false") || !strcmp(t, "0")) {
+		} else if (!strcmp(t, "false") || !strcmp(t, "0") || !strcmp(t, "f")) {
 			v->u.b = 0;
 		} else {
 			goto bad;
