@@ -53,7 +53,7 @@ main(int argc, char **argv)
 	struct pml_serve_opts o = PML_SERVE_OPTS_INIT;
 	const char *model = NULL, *output = NULL;
 	struct pml_out out;
-	uint64_t n_bad = 0;
+	uint64_t n_bad = 0, n_skipped = 0;
 	int c, quiet = 0, status = PML_EXIT_OK;
 
 	pml_cli_init(argc, argv);
@@ -95,7 +95,7 @@ main(int argc, char **argv)
 		o.force = 1;    /* -o: the user chose where the bytes go */
 	if (pml_out_open(&out, output) < 0)
 		return pml_cli_finish(PML_EXIT_FAIL);
-	if (pml_predict_files(model, argv + optind, (size_t)(argc - optind), &o, &out, &n_bad) < 0) {
+	if (pml_predict_files(model, argv + optind, (size_t)(argc - optind), &o, &out, &n_bad, &n_skipped) < 0) {
 		if (out.err)
 			(void)pml_out_close(&out);      /* reports the write error */
 		else
@@ -104,8 +104,9 @@ main(int argc, char **argv)
 	}
 	if (pml_out_close(&out) < 0)
 		status = PML_EXIT_FAIL;
-	if (n_bad && !quiet)
-		pml_warn("%llu bad records %s", (unsigned long long)n_bad,
-			 o.bad == PML_SERVE_BAD_SKIP ? "skipped" : "kept with empty predictions");
+	if (n_skipped && !quiet)
+		pml_warn("%llu bad records skipped", (unsigned long long)n_skipped);
+	if (n_bad > n_skipped && !quiet)
+		pml_warn("%llu bad records kept with empty predictions", (unsigned long long)(n_bad - n_skipped));
 	return pml_cli_finish(status);
 }

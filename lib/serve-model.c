@@ -196,7 +196,8 @@ pml_serve_engine_model(struct pml_serve_engine *e, const char *path, size_t max_
 
 int
 pml_predict_files(const char *model_path, char *const *files, size_t n_files,
-		  const struct pml_serve_opts *o, struct pml_out *out, uint64_t *n_bad)
+		  const struct pml_serve_opts *o, struct pml_out *out, uint64_t *n_bad,
+		  uint64_t *n_skipped)
 {
 	static char *const std_in[] = { NULL };
 	struct pml_serve_opts fo = *o;
@@ -206,7 +207,7 @@ pml_predict_files(const char *model_path, char *const *files, size_t n_files,
 	size_t i;
 	int rc = 0;
 
-	*n_bad = 0;
+	*n_bad = *n_skipped = 0;
 	if (pml_serve_engine_model(&e, model_path, o->max_batch) < 0)
 		return -1;
 	if (!n_files) {
@@ -230,6 +231,7 @@ pml_predict_files(const char *model_path, char *const *files, size_t n_files,
 		pml_serve_stats_init(&st);
 		rc = pml_serve_run(&e, &fo, fd, out, &st);
 		*n_bad += st.errors;
+		*n_skipped += st.skipped;
 		/* the next inputs are read as this one was */
 		if (fo.format == PML_SERVE_AUTO && st.requests + st.errors)
 			fo.format = st.format;

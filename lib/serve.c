@@ -184,6 +184,7 @@ struct entry {
 	struct pml_value id;    /* msgpack output: the id value (str bytes in ids) */
 	size_t id_off, id_len;  /* json/csv: the id as text; msgpack: str bytes */
 	size_t echo_off, echo_len;  /* echo: the request's bytes in srv.echo */
+	int well_formed;        /* echo: the request can be written back (valid CSV row, JSON object, record) */
 };
 
 struct srv {
@@ -727,20 +728,27 @@ echo_msgpack(struct srv *s, const struct entry *en, const float *p, size_t n)
 		PML_BUG("echoed record does not fit the reply schema");
 }
 
-/* A bad record under BAD_FAIL or BAD_SKIP: 1 go on without a reply, -1 stop. */
+/*
+ * A bad record, unless errors are replies: -1 stop (BAD_FAIL), 1 no reply
+ * (BAD_SKIP, or echo of a request that cannot be written back), 0 reply
+ * with empty predictions (echo, BAD_REPLY).
+ */
 static int
 bad_record(struct srv *s, const struct entry *en)
 {
 	const char *msg = s->errs.buf + en->err_off;
-	int len = (int)en->err_len;
+	int len = (int)en->err_len, keep;
 
 	if (s->o->bad == PML_SERVE_BAD_FAIL) {
 		fatal(s, "%.*s", len, msg);
 		return -1;
 	}
+	keep = s->o->bad == PML_SERVE_BAD_REPLY && en->well_formed && en->echo_len;
+	if (!keep)
+		s->st->skipped++;
 	if (s->n_warned++ < MAX_BAD_WARNINGS)
-		pml_warn("%s: %.*s (skipped)", in_name(s), len, msg);
-	return 1;
+		pml_warn("%s: %.*s (%s)", in_name(s), len, msg, keep ? "empty predictions" : "skipped");
+	return keep ? 0 : 1;
 }
 
 /* Predict the batch, write its replies in order. 0, or -1 (a fatal error was reported). */
@@ -773,16 +781,14 @@ emit_batch(struct srv *s)
 				en->err_len = s->errs.len - en->err_off;
 			}
 			n_err++;
-			if (s->o->bad != PML_SERVE_BAD_REPLY && bad_record(s, en) < 0)
-				break;
-			if (s->o->bad != PML_SERVE_BAD_REPLY)
-				continue;
-			if (s->o->echo && s->n_warned++ < MAX_BAD_WARNINGS)
-				pml_warn("%s: %.*s (empty predictions)", in_name(s), (int)en->err_len,
-					 s->errs.buf + en->err_off);
+			if (s->o->echo || s->o->bad != PML_SERVE_BAD_REPLY) {
+				int r = bad_record(s, en);
+				if (r < 0)
+					break;
+				if (r > 0)
+					continue;
+			}
 		}
-		if (s->o->echo && !en->echo_len)
-			continue;       /* nothing to echo (a line over --max-line) */
 		if (s->o->echo && s->fmt == PML_SERVE_MSGPACK)
 			echo_msgpack(s, en, p, n);
 		else if (s->o->echo)
@@ -850,6 +856,7 @@ entry_add(struct srv *s, struct entry *en)
 	const char *why = NULL;
 	size_t j;
 
+	en->well_formed = 1;
 	/* a label sent along is checked for its type, never used: serving predicts it */
 	for (j = 0; j < in->n_col; j++)
 		if (in->col[j].role == PML_ROLE_LABEL)
@@ -1498,6 +1505,7 @@ json_line(struct srv *s, const char *p, size_t n)
 		jp_fail(&j, "unexpected text after the object");
 		goto syntax;
 	}
+	en->well_formed = 1;
 	if (bad) {
 		entry_error(s, en, "%s", first);
 		return;
@@ -1844,6 +1852,7 @@ csv_line(struct srv *s, const char *p, size_t n)
 		entry_error(s, en, "%zu fields, the header has %zu", s->n_field, n_head);
 		return;
 	}
+	en->well_formed = 1;
 	for (j = 0; j < in->n_col; j++) {
 		const struct pml_column *c = &in->col[j];
 		if (c->type == PML_TYPE_VEC) {
@@ -1999,6 +2008,7 @@ mp_record(struct srv *s, const msgpack_object *arr)
 				entry_error(s, en, "%s", msg);
 				return;
 			}
+		en->well_formed = 1;
 	}
 	for (j = 0; j < in->n_col; j++) {
 		long k = s->field_of[j];

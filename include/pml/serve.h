@@ -132,6 +132,7 @@ struct pml_serve_opts {
 struct pml_serve_stats {
 	uint64_t requests;       /* replies written (predictions and errors) */
 	uint64_t errors;         /* error replies (bad records, skipped ones too) */
+	uint64_t skipped;        /* bad records that got no reply (BAD_SKIP; echo: not writable back) */
 	enum pml_serve_format format;  /* the input's, once detected */
 	uint64_t batches;
 	uint64_t reloads, reload_failures;
@@ -169,10 +170,14 @@ int pml_serve_run(struct pml_serve_engine *e, const struct pml_serve_opts *o, in
  * pml-predict: the model at model_path answers the records of each file in
  * turn (NULL or "-": stdin) in echo mode (o->echo is implied), replies to
  * out. All files must be of the format of the first. Bad records as o->bad
- * says; their number in *n_bad. 0, or -1 with a message.
+ * says; their number in *n_bad, those left out of the output in *n_skipped
+ * (with BAD_REPLY, a request that is not a valid CSV row, JSON object or
+ * record cannot be written back with empty predictions). 0, or -1 with a
+ * message.
  */
 int pml_predict_files(const char *model_path, char *const *files, size_t n_files,
-		      const struct pml_serve_opts *o, struct pml_out *out, uint64_t *n_bad);
+		      const struct pml_serve_opts *o, struct pml_out *out, uint64_t *n_bad,
+		      uint64_t *n_skipped);
 
 /* Parse "msgpack", "json", "csv" or "auto". 0, or -1. */
 int pml_serve_format_parse(const char *s, enum pml_serve_format *f);

@@ -86,6 +86,14 @@ check "skip: each named, then counted" sh -c "grep -q \"bad.csv: record 3: colum
 expect "--bad keep" 0 pml-predict -m m.pmm --bad keep bad.csv
 check "keep: empty predictions" test "$(sed -n 3p out)" = "b,one,1,red,,,"
 check "keep: counted" grep -q '2 bad records kept with empty predictions' err
+printf 'id,x,y,color\na,1,1,red\nb,1,1\nc,"1,1,red\nd,1,one,red\n' > broken.csv
+expect "--bad keep: a row that cannot be written back is skipped" 0 pml-predict -m m.pmm --bad keep broken.csv
+check "keep: only well-formed rows, bad ones with empty predictions" test "$(cut -d, -f1 out | tr '\n' ' ')" = "id a d "
+check "keep: counted apart" sh -c "grep -q '2 bad records skipped' '$T/err' && grep -q '1 bad records kept' '$T/err'"
+printf '{"x":1,"y":1,"color":"red"}\n{"x":1,\n{"x":"one","y":1,"color":"red"}\n' > broken.jsonl
+expect "--bad keep, JSON" 0 pml-predict -m m.pmm --bad keep broken.jsonl
+check "keep, JSON: the broken line skipped, the mistyped one kept" test "$(wc -l < out) $(sed -n 2p out)" = \
+	'2 {"x":"one","y":1,"color":"red","predicted":null,"prob_neg":null,"prob_pos":null}'
 printf 'id,x,color\na,1,red\n' > nocol.csv
 expect_err "a column the model needs is missing" 1 "nocol.csv: CSV header: column 'y' missing" pml-predict -m m.pmm nocol.csv
 check "nothing written" test ! -s out
