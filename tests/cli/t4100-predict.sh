@@ -74,6 +74,14 @@ tail -n +2 out | cut -d, -f6 > regp.txt
 pml-eval -q -m reg.pmm -p reg.jsonl reg.raw > /dev/null
 sed 's/^{"value":\(.*\)}$/\1/' reg.jsonl > rege.txt
 check "regression: pml-eval's values" cmp -s regp.txt rege.txt
+pml-serve-stdin -q reg.pmm < reg.csv > regreply.csv
+pml-serve-stdin -q reg.pmm < reg.raw | pml-cat --csv > regreply-mp.csv
+check "regression: a msgpack reply's value prints as the CSV reply's" \
+	test "$(tail -n +2 regreply-mp.csv)" = "$(tail -n +2 regreply.csv)"
+check "regression: and as pml-predict's" test "$(tail -n +2 regreply.csv | cut -d, -f1)" = "$(cat regp.txt)"
+expect "regression, stream" 0 pml-predict -m reg.pmm -o regp.mp reg.raw
+check "regression, stream: pml-cat prints pml-predict's CSV numbers" \
+	test "$(pml-cat --csv regp.mp | tail -n +2 | awk -F, '{ print $NF }')" = "$(cat regp.txt)"
 
 # -- bad records --------------------------------------------------------------
 printf 'id,x,y,color\na,1,1,red\nb,one,1,red\nc,1,1,green\nd,-1,-1,blue\n' > bad.csv
