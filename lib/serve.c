@@ -1416,7 +1416,7 @@ json_line(struct srv *s, const char *p, size_t n)
 	struct jp j;
 	char why[512], first[512];
 	size_t k;
-	int bad = 0;
+	int bad = 0, clash = 0;
 
 	j.start = j.p = p;
 	j.end = p + n;
@@ -1467,10 +1467,11 @@ json_line(struct srv *s, const char *p, size_t n)
 					ci = (int)k;
 					break;
 				}
-			if (s->n_pname && is_pred_name(s, s->key.buf, s->key.len) && !bad) {
+			if (s->n_pname && is_pred_name(s, s->key.buf, s->key.len) && !clash) {
+				/* first: the name clash is the reason given */
 				snprintf(first, sizeof(first), "column '%s' is in the record already; choose "
 					 "other names with --prefix", s->key.buf);
-				bad = 1;
+				bad = clash = 1;
 			}
 			if (ci >= 0) {
 				if (s->seen[ci]) {
@@ -1505,7 +1506,7 @@ json_line(struct srv *s, const char *p, size_t n)
 		jp_fail(&j, "unexpected text after the object");
 		goto syntax;
 	}
-	en->well_formed = 1;
+	en->well_formed = !clash;       /* written back, it would hold the key twice */
 	if (bad) {
 		entry_error(s, en, "%s", first);
 		return;

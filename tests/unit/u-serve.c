@@ -516,6 +516,66 @@ test_stats(void)
 	pml_buf_release(&b);
 }
 
+/* Echo mode (pml-predict): the requests written back with the predictions appended. */
+static void
+test_echo(void)
+{
+	struct pml_serve_opts o = PML_SERVE_OPTS_INIT;
+	struct pml_serve_stats st;
+	const char *csv =
+		"\xef\xbb\xbfx,name,img[0],img[1],img[2],id\r\n"
+		"0,a,0,0,0,r1\r\n"
+		"0,bad,0,0,0,r2\n"
+		"0,a,0,0\n"
+		"0,\"a,b\",0,0,0,r4";
+	const char *json =
+		"{\"x\":0,\"name\":\"a\",\"img\":[0,0,0]}\n"
+		"{ \"x\":0,\"name\":\"bad\",\"img\":[0,0,0] }\n"
+		"{\"x\":0,\"name\":\"a\",\"img\":[0,0,0],\"prob_pos\":1}\n"
+		"{}\n";
+	char *got;
+	size_t n;
+	int rc;
+
+	o.echo = 1;
+	o.prefix = "";
+	got = serve(csv, strlen(csv), &o, &rc, &n, &st);
+	T_EQ_STR(got, "x,name,img[0],img[1],img[2],id,predicted,prob_neg,prob_pos\n"
+		 "0,a,0,0,0,r1,neg,0.5,0.5\n"
+		 "0,bad,0,0,0,r2,,,\n"
+		 "0,\"a,b\",0,0,0,r4,neg,0.5,0.5\n",
+		 "echo csv: header and rows as they came, bad ones kept empty, a broken one skipped");
+	T_OK(rc == 0 && st.errors == 2 && st.skipped == 1, "echo csv: 2 bad, 1 skipped (rc %d)", rc);
+	free(got);
+	o.bad = PML_SERVE_BAD_SKIP;
+	got = serve(csv, strlen(csv), &o, &rc, &n, &st);
+	T_OK(rc == 0 && st.skipped == 2 && strstr(got, "r2") == NULL && strstr(got, "r4") != NULL,
+	     "echo csv, skip: bad records left out");
+	free(got);
+	o.bad = PML_SERVE_BAD_FAIL;
+	got = serve(csv, strlen(csv), &o, &rc, &n, &st);
+	T_OK(rc == -1 && strstr(got, "r1,neg") != NULL && strstr(got, "r2") == NULL,
+	     "echo csv, fail: stops at the first bad record, the ones before written");
+	T_OK(strstr(pml_err_last(), "stdin: record 2: column 'name'") != NULL, "echo csv, fail: names it (%s)",
+	     pml_err_last());
+	free(got);
+
+	o.bad = PML_SERVE_BAD_REPLY;
+	o.prefix = "p_";
+	got = serve(json, strlen(json), &o, &rc, &n, &st);
+	T_EQ_STR(got, "{\"x\":0,\"name\":\"a\",\"img\":[0,0,0],\"p_predicted\":\"neg\",\"p_prob_neg\":0.5,\"p_prob_pos\":0.5}\n"
+		 "{ \"x\":0,\"name\":\"bad\",\"img\":[0,0,0] ,\"p_predicted\":null,\"p_prob_neg\":null,\"p_prob_pos\":null}\n"
+		 "{\"x\":0,\"name\":\"a\",\"img\":[0,0,0],\"prob_pos\":1,\"p_predicted\":\"neg\",\"p_prob_neg\":0.5,\"p_prob_pos\":0.5}\n"
+		 "{\"p_predicted\":null,\"p_prob_neg\":null,\"p_prob_pos\":null}\n",
+		 "echo json: keys added before the closing brace, prefixed");
+	free(got);
+	o.prefix = NULL;
+	got = serve(json, strlen(json), &o, &rc, &n, &st);
+	T_OK(rc == 0 && strstr(got, "\"prob_pos\":1") == NULL && st.skipped == 1,
+	     "echo json: a record with a key of a new column is not written back");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -533,6 +593,7 @@ main(void)
 	test_empty();
 	test_batches();
 	test_stats();
+	test_echo();
 	snprintf(path, sizeof(path), "%s/in", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/out", dir);
