@@ -16,6 +16,7 @@ static const char usage[] =
 	"the output header as fitted steps, so --apply can repeat it on other data.\n"
 	"\n"
 	"  -o, --output FILE          write to FILE (atomically) instead of stdout\n"
+	"      --force                write the stream even to a terminal\n"
 	"      --apply FILE           apply FILE's fitted chain, learn nothing\n"
 	"      --keep COLS            keep only these columns (comma list), in this order\n"
 	"      --drop COLS            drop these columns\n"
@@ -38,13 +39,14 @@ static const char usage[] =
 	"  -V, --version              show the version\n";
 
 enum {
-	O_APPLY = 256, O_CAST, O_DEDUP, O_DROP, O_DROP_MISSING, O_DROPPED, O_FILL, O_KEEP,
+	O_APPLY = 256, O_FORCE, O_CAST, O_DEDUP, O_DROP, O_DROP_MISSING, O_DROPPED, O_FILL, O_KEEP,
 	O_MAX_MESSAGE, O_NONFINITE, O_OUTLIER_ACTION, O_OUTLIER_COLUMNS, O_OUTLIERS, O_RENAME,
 	O_THRESHOLD,
 };
 
 static const struct option longopts[] = {
 	{ "apply", required_argument, NULL, O_APPLY },
+	{ "force", no_argument, NULL, O_FORCE },
 	{ "cast", required_argument, NULL, O_CAST },
 	{ "dedup", optional_argument, NULL, O_DEDUP },
 	{ "drop", required_argument, NULL, O_DROP },
@@ -83,7 +85,7 @@ main(int argc, char **argv)
 	struct pml_stage st;
 	struct pml_fitter fit[PML_MAX_FITTERS];
 	char why[300];
-	int c, fitting = 0, rc;
+	int c, fitting = 0, force = 0, rc;
 
 	pml_cli_init(argc, argv);
 	memset(&o, 0, sizeof(o));
@@ -93,6 +95,7 @@ main(int argc, char **argv)
 		case 'h': pml_cli_help(usage);
 		case 'o': if (st.output) pml_usage_error("-o given twice"); st.output = optarg; break;
 		case 'q': st.quiet = 1; break;
+		case O_FORCE: force = 1; break;
 		case 'v': st.verbose = 1; break;
 		case 'V': pml_cli_version();
 		case O_APPLY: if (st.apply) pml_usage_error("--apply given twice"); st.apply = optarg; break;
@@ -156,6 +159,7 @@ main(int argc, char **argv)
 		pml_usage_error("--dropped needs --dedup");
 	if (pml_clean_check(&o, why, sizeof(why)) < 0)
 		pml_usage_error("%s", why);
+	pml_cli_binary_stdout(st.output, force);
 	st.n_path = argc - optind;
 	st.paths = argv + optind;
 	st.fit = fit;

@@ -20,6 +20,7 @@ static const char usage[] =
 	".svm .libsvm .svmlight, each optionally .gz.\n"
 	"\n"
 	"  -o, --output FILE     write to FILE (atomically) instead of stdout\n"
+	"      --force           write the stream even to a terminal\n"
 	"      --label COL       role label (also --id COL, --weight COL)\n"
 	"      --classes SPEC    class names of the int label: a,b,c or fashion-mnist or mnist\n"
 	"      --classes-file F  class names, one per line\n"
@@ -41,13 +42,13 @@ static const char usage[] =
 	"  -V, --version         show the version\n";
 
 enum { O_CSV = 256, O_TSV, O_IDX, O_SVM, O_JSON, O_IMAGES, O_LABELS, O_NOHDR, O_INFER, O_TYPE, O_NA,
-       O_SKIP, O_MAXF, O_WIDTH, O_NOFLAT, O_EXTRA, O_CLASSES, O_CLFILE, O_LABEL, O_ID, O_WEIGHT };
+       O_SKIP, O_MAXF, O_WIDTH, O_NOFLAT, O_EXTRA, O_CLASSES, O_CLFILE, O_LABEL, O_ID, O_WEIGHT, O_FORCE };
 
 static struct {
 	enum pml_format f;
 	const char *images, *labels, *out, *classes, *classes_file;
 	struct pml_source_opts src;
-	int quiet, verbose;
+	int quiet, verbose, force;
 } o;
 
 int
@@ -55,7 +56,8 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "classes", 1, NULL, O_CLASSES }, { "classes-file", 1, NULL, O_CLFILE },
-		{ "csv", 0, NULL, O_CSV }, { "delimiter", 1, NULL, 'd' }, { "help", 0, NULL, 'h' },
+		{ "csv", 0, NULL, O_CSV }, { "delimiter", 1, NULL, 'd' }, { "force", 0, NULL, O_FORCE },
+		{ "help", 0, NULL, 'h' },
 		{ "id", 1, NULL, O_ID }, { "idx", 0, NULL, O_IDX }, { "ignore-extra", 0, NULL, O_EXTRA },
 		{ "images", 1, NULL, O_IMAGES }, { "infer-rows", 1, NULL, O_INFER },
 		{ "json", 0, NULL, O_JSON }, { "label", 1, NULL, O_LABEL }, { "labels", 1, NULL, O_LABELS },
@@ -119,9 +121,11 @@ main(int argc, char **argv)
 		case O_LABEL: o.src.role[PML_ROLE_LABEL] = optarg; break;
 		case O_ID: o.src.role[PML_ROLE_ID] = optarg; break;
 		case O_WEIGHT: o.src.role[PML_ROLE_WEIGHT] = optarg; break;
+		case O_FORCE: o.force = 1; break;
 		default: pml_usage_hint();
 		}
 	}
+	pml_cli_binary_stdout(o.out, o.force);
 	inputs = argv + optind;
 	n_in = argc - optind;
 	o.src.csv.type = o.src.js.type = types;

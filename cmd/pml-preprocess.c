@@ -17,6 +17,7 @@ static const char usage[] =
 	"(scaling statistics, vocabularies, class names) goes into the output header.\n"
 	"\n"
 	"  -o, --output FILE      write to FILE (atomically) instead of stdout\n"
+	"      --force            write the stream even to a terminal\n"
 	"      --apply FILE       apply FILE's fitted chain, learn nothing\n"
 	"      --scale COL=HOW    minmax[:A,B] (default [0,1]), standard, robust,\n"
 	"                         factor:F (divide by F) or log1p; COL '*' means every\n"
@@ -46,13 +47,14 @@ static const char usage[] =
 	"  -V, --version          show the version\n";
 
 enum {
-	O_APPLY = 256, O_BIGRAMS, O_DATE, O_FEATURES, O_LABEL, O_MAX_CATEGORIES, O_MAX_MESSAGE, O_MIN_COUNT,
-	O_NO_ASSEMBLE,
+	O_APPLY = 256, O_FORCE, O_BIGRAMS, O_DATE, O_FEATURES, O_LABEL, O_MAX_CATEGORIES, O_MAX_MESSAGE,
+	O_MIN_COUNT, O_NO_ASSEMBLE,
 	O_ONEHOT, O_SCALE, O_TEXT, O_TEXT_SEED, O_TEXT_SLOTS, O_TF, O_UNSEEN,
 };
 
 static const struct option longopts[] = {
 	{ "apply", required_argument, NULL, O_APPLY },
+	{ "force", no_argument, NULL, O_FORCE },
 	{ "bigrams", no_argument, NULL, O_BIGRAMS },
 	{ "date", required_argument, NULL, O_DATE },
 	{ "features", required_argument, NULL, O_FEATURES },
@@ -83,7 +85,7 @@ main(int argc, char **argv)
 	struct pml_stage st;
 	struct pml_fitter fit[PML_MAX_FITTERS];
 	char why[300];
-	int c, fitting = 0, rc;
+	int c, fitting = 0, force = 0, rc;
 
 	pml_cli_init(argc, argv);
 	memset(&o, 0, sizeof(o));
@@ -96,6 +98,7 @@ main(int argc, char **argv)
 		case 'h': pml_cli_help(usage);
 		case 'o': if (st.output) pml_usage_error("-o given twice"); st.output = optarg; break;
 		case 'q': st.quiet = 1; break;
+		case O_FORCE: force = 1; break;
 		case 'v': st.verbose = 1; break;
 		case 'V': pml_cli_version();
 		case O_APPLY: if (st.apply) pml_usage_error("--apply given twice"); st.apply = optarg; break;
@@ -138,6 +141,7 @@ main(int argc, char **argv)
 		pml_usage_error("--apply learns nothing: it takes no preprocessing options");
 	if (pml_prep_check(&o, why, sizeof(why)) < 0)
 		pml_usage_error("%s", why);
+	pml_cli_binary_stdout(st.output, force);
 	st.n_path = argc - optind;
 	st.paths = argv + optind;
 	st.fit = fit;

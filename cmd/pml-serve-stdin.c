@@ -25,6 +25,7 @@ static const char usage[] =
 	"  -b, --batch N        records per prediction batch (default 1024)\n"
 	"      --max-line N     longest JSON or CSV line in bytes (default 16777216)\n"
 	"      --max-message N  longest msgpack message in bytes (default 16777216)\n"
+	"      --force          write a msgpack reply stream even to a terminal\n"
 	"  -q, --quiet          no statistics line at exit\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n";
@@ -34,6 +35,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "batch", required_argument, NULL, 'b' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "id", required_argument, NULL, 'i' },
@@ -60,6 +62,7 @@ main(int argc, char **argv)
 				pml_usage_error("--format: '%s' is not auto, msgpack, json or csv", optarg);
 			break;
 		case 'h': pml_cli_help(usage);
+		case 'F': o.force = 1; break;
 		case 'i': o.id = optarg; break;
 		case 'k': o.top_k = (int)pml_opt_long("--top-k", optarg, 1, 1000000); break;
 		case 'L': o.max_line = (size_t)pml_opt_long("--max-line", optarg, 16, 1L << 31); break;

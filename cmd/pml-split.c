@@ -31,16 +31,18 @@ static const char usage[] =
 	"      --key COL        the column to hash (default: the whole record)\n"
 	"      --salt TEXT      changes the hash split (default empty)\n"
 	"      --max-message N  refuse messages over N bytes (default 16777216)\n"
+	"      --force          write a stream even to a terminal (-o -)\n"
 	"  -v, --verbose        counts per output on stderr\n"
 	"  -q, --quiet          no progress\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n";
 
-enum { O_FOLD = 256, O_FOLDS, O_GROUP, O_HASH, O_KEY, O_LABEL, O_MAX_MESSAGE, O_SALT, O_STRATIFY };
+enum { O_FOLD = 256, O_FORCE, O_FOLDS, O_GROUP, O_HASH, O_KEY, O_LABEL, O_MAX_MESSAGE, O_SALT, O_STRATIFY };
 
 static const struct option longopts[] = {
 	{ "fold", required_argument, NULL, O_FOLD },
 	{ "folds", required_argument, NULL, O_FOLDS },
+	{ "force", no_argument, NULL, O_FORCE },
 	{ "group", required_argument, NULL, O_GROUP },
 	{ "hash", no_argument, NULL, O_HASH },
 	{ "help", no_argument, NULL, 'h' },
@@ -90,7 +92,7 @@ main(int argc, char **argv)
 {
 	struct pml_split sp;
 	const char *ratios = NULL;
-	int c, rc;
+	int c, force = 0, rc;
 
 	pml_cli_init(argc, argv);
 	memset(&sp, 0, sizeof(sp));
@@ -119,6 +121,7 @@ main(int argc, char **argv)
 			break;
 		case O_SALT: sp.salt = optarg; break;
 		case O_STRATIFY: sp.stratify = 1; break;
+		case O_FORCE: force = 1; break;
 		default: pml_usage_hint();
 		}
 	}
@@ -134,6 +137,8 @@ main(int argc, char **argv)
 		}
 		if (n_stdout > 1)
 			pml_usage_error("only one output can be stdout");
+		if (n_stdout)
+			pml_cli_binary_stdout("-", force);
 	}
 	if (sp.folds || sp.fold) {
 		if (!sp.folds || !sp.fold)

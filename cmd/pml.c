@@ -18,6 +18,7 @@ static const char *const tools[][2] = {
 	{ "train", "train a multi-layer perceptron; write a model file" },
 	{ "eval", "evaluate a model on labelled data; quality gates" },
 	{ "serve-stdin", "answer prediction requests on stdin for as long as it stays open" },
+	{ "predict", "append a model's predictions to records (CSV, JSON lines or a stream)" },
 	{ "cat", "show a stream or a model as JSON, CSV or a table; validate it" },
 };
 

@@ -133,31 +133,58 @@ pml_buf_add_json_str(struct pml_buf *b, const char *s, size_t len)
 	pml_buf_addch(b, '"');
 }
 
+/* The shortest "%.Ng" text of v that reads back to v (as a float if f32) into tmp. */
+static void
+num_text(char *tmp, size_t cap, double v, int f32)
+{
+	int prec;
+
+	if (v == 0) {
+		snprintf(tmp, cap, "0");
+		return;
+	}
+	/* integers as integers */
+	if (v == floor(v) && fabs(v) < 1e17) {
+		snprintf(tmp, cap, "%.0f", v);
+		return;
+	}
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(tmp, cap, "%.*g", prec, v);
+		if (f32 ? strtof(tmp, NULL) == (float)v : strtod(tmp, NULL) == v)
+			return;
+	}
+	snprintf(tmp, cap, "%.17g", v);
+}
+
+void
+pml_buf_add_num(struct pml_buf *b, double v, int f32)
+{
+	char tmp[40];
+
+	if (!isfinite(v))
+		return;
+	num_text(tmp, sizeof(tmp), v, f32);
+	pml_buf_addstr(b, tmp);
+}
+
 void
 pml_buf_add_json_num(struct pml_buf *b, double v)
 {
-	char tmp[40];
-	int prec;
-
-	if (!isfinite(v)) {
+	if (!isfinite(v))
 		pml_buf_add(b, "null", 4);
-		return;
-	}
-	if (v == 0) {
-		pml_buf_addch(b, '0');
-		return;
-	}
-	/* Integers as integers; else the shortest text that reads back the same. */
-	if (v == floor(v) && fabs(v) < 1e17) {
-		pml_buf_addf(b, "%.0f", v);
-		return;
-	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
-	}
-	pml_buf_addstr(b, tmp);
+	else
+		pml_buf_add_num(b, v, 0);
+}
+
+double
+pml_f32_decimal(float f)
+{
+	char tmp[40];
+
+	if (!isfinite(f))
+		return (double)f;
+	num_text(tmp, sizeof(tmp), (double)f, 1);
+	return strtod(tmp, NULL);
 }
 
 char *

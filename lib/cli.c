@@ -15,6 +15,7 @@
 #include "pml/buf.h"
 #include "pml/cli.h"
 #include "pml/err.h"
+#include "pml/io.h"
 
 static struct pml_buf cmdline = PML_BUF_INIT;
 static int saved_argc;
@@ -101,6 +102,13 @@ pml_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s: %s\ntry '%s --help'\n", pml_progname, msg, pml_progname);
 	exit(PML_EXIT_USAGE);
+}
+
+void
+pml_cli_binary_stdout(const char *path, int force)
+{
+	if (!force && (!path || !strcmp(path, "-")) && isatty(STDOUT_FILENO))
+		pml_usage_error("%s", PML_TTY_REFUSAL);
 }
 
 void

@@ -182,9 +182,14 @@ fail:
 /* Field classes for inference. */
 enum fclass { FC_INT, FC_FLOAT, FC_BOOL, FC_CODE, FC_SUSPECT, FC_STR };
 
+/* true/false in three cases, and PostgreSQL's t/f (psql --csv prints booleans so). */
 static int
 is_bool(const char *s, size_t n, int *b)
 {
+	if (n == 1 && (s[0] == 't' || s[0] == 'f')) {
+		*b = s[0] == 't';
+		return 1;
+	}
 	if (n == 4 && (!memcmp(s, "true", 4) || !memcmp(s, "True", 4) || !memcmp(s, "TRUE", 4))) {
 		*b = 1;
 		return 1;

@@ -325,6 +325,12 @@ pml_in_close(struct pml_in *in)
 /* ---- output ---- */
 
 int
+pml_out_is_terminal(const struct pml_out *o)
+{
+	return o->is_stdout && isatty(o->fd);
+}
+
+int
 pml_out_open(struct pml_out *o, const char *path)
 {
 	struct pml_buf tmp = PML_BUF_INIT;

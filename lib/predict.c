@@ -294,11 +294,12 @@ pml_predictor_free(struct pml_predictor *p)
 	free(p);
 }
 
+/* A probability or value: the shortest text that reads back to the float (buf.h). */
 static void
 add_num(struct pml_buf *b, float v)
 {
 	if (isfinite(v))
-		pml_buf_addf(b, "%.9g", (double)v);
+		pml_buf_add_num(b, v, 1);
 	else
 		pml_buf_addstr(b, "null");
 }

@@ -11,27 +11,10 @@
 void
 pml_render_f32(struct pml_buf *b, float f)
 {
-	char tmp[32];
-	int prec;
-
-	if (!isfinite(f)) {
+	if (!isfinite(f))
 		pml_buf_addstr(b, "null");
-		return;
-	}
-	if (f == 0) {
-		pml_buf_addch(b, '0');
-		return;
-	}
-	if (f == floorf(f) && fabsf(f) < 1e9f) {
-		pml_buf_addf(b, "%.0f", (double)f);
-		return;
-	}
-	for (prec = 1; prec <= 9; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*g", prec, (double)f);
-		if (strtof(tmp, NULL) == f)
-			break;
-	}
-	pml_buf_addstr(b, tmp);
+	else
+		pml_buf_add_num(b, f, 1);
 }
 
 static void

@@ -1,6 +1,8 @@
 /* serve-model.c: the serving engine bound to a model file (pml_model + pml_predictor). */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pml/alloc.h"
 #include "pml/err.h"
@@ -190,4 +192,53 @@ pml_serve_engine_model(struct pml_serve_engine *e, const char *path, size_t max_
 	e->reload = m_reload;
 	e->free = m_free;
 	return 0;
+}
+
+int
+pml_predict_files(const char *model_path, char *const *files, size_t n_files,
+		  const struct pml_serve_opts *o, struct pml_out *out, uint64_t *n_bad,
+		  uint64_t *n_skipped)
+{
+	static char *const std_in[] = { NULL };
+	struct pml_serve_opts fo = *o;
+	struct pml_serve_engine e;
+	struct pml_serve_stats st;
+	struct pml_buf header = PML_BUF_INIT;
+	size_t i;
+	int rc = 0;
+
+	*n_bad = *n_skipped = 0;
+	if (pml_serve_engine_model(&e, model_path, o->max_batch) < 0)
+		return -1;
+	if (!n_files) {
+		files = std_in;
+		n_files = 1;
+	}
+	fo.echo = 1;
+	fo.csv_header = &header;
+	for (i = 0; i < n_files && rc == 0; i++) {
+		const char *path = files[i];
+		int fd = 0;
+
+		if (path && strcmp(path, "-")) {
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				rc = pml_error_errno("cannot open '%s'", path);
+				break;
+			}
+		}
+		fo.name = fd ? path : "stdin";
+		pml_serve_stats_init(&st);
+		rc = pml_serve_run(&e, &fo, fd, out, &st);
+		*n_bad += st.errors;
+		*n_skipped += st.skipped;
+		/* the next inputs are read as this one was */
+		if (fo.format == PML_SERVE_AUTO && st.requests + st.errors)
+			fo.format = st.format;
+		if (fd)
+			close(fd);
+	}
+	pml_buf_release(&header);
+	e.free(&e);
+	return rc;
 }

@@ -183,6 +183,8 @@ struct entry {
 	int has_id;
 	struct pml_value id;    /* msgpack output: the id value (str bytes in ids) */
 	size_t id_off, id_len;  /* json/csv: the id as text; msgpack: str bytes */
+	size_t echo_off, echo_len;  /* echo: the request's bytes in srv.echo */
+	int well_formed;        /* echo: the request can be written back (valid CSV row, JSON object, record) */
 };
 
 struct srv {
@@ -233,7 +235,34 @@ struct srv {
 	struct pml_value *out_vals;
 	float *top_p;
 	size_t *top_i;
+	/* echo (pml-predict) */
+	struct pml_buf echo;        /* the batch's requests as they came */
+	size_t cur_off, cur_len;    /* the request being parsed */
+	char **pnames;              /* prediction column names: predicted, prob_CLASS... */
+	size_t n_pname;
+	int fatal;                  /* a fatal error was reported: stop */
+	uint64_t n_warned;
 };
+
+#define MAX_BAD_WARNINGS 10
+
+static const char *
+in_name(const struct srv *s)
+{
+	return s->o->name ? s->o->name : "stdin";
+}
+
+/* 1 if name is one of the prediction columns echo mode appends. */
+static int
+is_pred_name(const struct srv *s, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_pname; i++)
+		if (strlen(s->pnames[i]) == len && !memcmp(s->pnames[i], name, len))
+			return 1;
+	return 0;
+}
 
 /* ---- replies ---- */
 
@@ -260,12 +289,11 @@ top_k(struct srv *s, const float *p, size_t n)
 	return k;
 }
 
-/* Numbers as pml_predict_format_json() prints them; empty if not finite. */
+/* Numbers as pml_predict_format_json() and pml-cat print them; empty if not finite. */
 static void
 csv_num(struct pml_buf *b, float v)
 {
-	if (isfinite(v))
-		pml_buf_addf(b, "%.9g", (double)v);
+	pml_buf_add_num(b, v, 1);
 }
 
 static void
@@ -330,6 +358,84 @@ build_out_schema(struct srv *s, const struct pml_column *id_col)
 	s->out_vals = pml_xcalloc(os->n_col, sizeof(*s->out_vals));
 }
 
+static void
+fatal(struct srv *s, const char *fmt, ...) PML_PRINTF(2, 3);
+
+/* Report an error that ends the run (pml_serve_run() returns -1). */
+static void
+fatal(struct srv *s, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!s->fatal)
+		pml_error("%s: %s", in_name(s), msg);
+	s->fatal = 1;
+}
+
+/*
+ * Echo, csv: the header line is the request's header (s->cur_*) with the
+ * prediction columns appended; s->fields still holds its fields.
+ */
+static void
+start_echo_csv(struct srv *s)
+{
+	struct pml_buf *prev = s->o->csv_header;
+	const char *h = s->echo.buf + s->cur_off;
+	size_t f, i, n = s->cur_len;
+
+	if (n >= 3 && !memcmp(h, "\xef\xbb\xbf", 3)) {
+		h += 3;
+		n -= 3;
+	}
+	if (s->header_err && s->o->bad == PML_SERVE_BAD_FAIL)
+		return;         /* reported; nothing will be answered */
+	for (f = 0; f < s->n_field; f++)
+		if (is_pred_name(s, s->fields.buf + s->f_off[f], s->f_len[f])) {
+			fatal(s, "CSV header: column '%s' is in the input already; choose other names "
+				 "with --prefix", s->fields.buf + s->f_off[f]);
+			return;
+		}
+	pml_buf_reset(&s->reply);
+	pml_buf_add(&s->reply, h, n);
+	for (i = 0; i < s->n_pname; i++) {
+		pml_buf_addch(&s->reply, ',');
+		csv_field(&s->reply, s->pnames[i], strlen(s->pnames[i]));
+	}
+	pml_buf_addch(&s->reply, '\n');
+	if (prev && prev->len) {
+		if (prev->len != s->reply.len || memcmp(prev->buf, s->reply.buf, prev->len))
+			fatal(s, "CSV header differs from the first input's");
+		return;
+	}
+	if (prev)
+		pml_buf_add(prev, s->reply.buf, s->reply.len);
+	pml_out_write(s->out, s->reply.buf, s->reply.len);
+	s->cur_len = 0;     /* the header is no record to echo */
+}
+
+/* Echo, msgpack: the reply schema is the request stream's with the prediction columns appended. */
+static void
+build_echo_schema(struct srv *s)
+{
+	struct pml_schema *os = &s->out_schema;
+	size_t i;
+
+	pml_schema_copy(os, &s->in_schema);
+	for (i = 0; i < s->n_pname; i++) {
+		if (pml_schema_find(os, s->pnames[i]) >= 0) {
+			fatal(s, "stream header: column '%s' is in the input already; choose other names "
+				 "with --prefix", s->pnames[i]);
+			return;
+		}
+		pml_schema_add(os, s->pnames[i], i == 0 && s->e->n_class ? PML_TYPE_STR : PML_TYPE_FLOAT);
+	}
+	s->out_vals = pml_xcalloc(os->n_col, sizeof(*s->out_vals));
+}
+
 /* Start the reply stream: the csv header line or the msgpack stream header. */
 static void
 start_output(struct srv *s, const struct pml_column *id_col)
@@ -341,7 +447,22 @@ start_output(struct srv *s, const struct pml_column *id_col)
 	s->out_started = 1;
 	if (s->fmt == PML_SERVE_JSON)
 		return;
-	build_out_schema(s, id_col);
+	if (s->fmt == PML_SERVE_MSGPACK && !s->o->force && pml_out_is_terminal(s->out)) {
+		pml_error("%s", PML_TTY_REFUSAL);
+		s->fatal = 1;
+		return;
+	}
+	if (s->o->echo && s->fmt == PML_SERVE_CSV) {
+		start_echo_csv(s);
+		return;
+	}
+	if (s->o->echo) {
+		build_echo_schema(s);
+		if (s->fatal)
+			return;
+	} else {
+		build_out_schema(s, id_col);
+	}
 	if (s->fmt == PML_SERVE_CSV) {
 		pml_buf_reset(&s->reply);
 		for (i = 0; i < s->out_schema.n_col; i++) {
@@ -349,9 +470,16 @@ start_output(struct srv *s, const struct pml_column *id_col)
 			if (i)
 				pml_buf_addch(&s->reply, ',');
 			if (c->type == PML_TYPE_VEC) {
+				/* the probabilities: one column per class, prob_CLASS */
 				size_t k;
-				for (k = 0; k < c->n_elem; k++)
-					pml_buf_addf(&s->reply, "%s%s[%zu]", k ? "," : "", c->name, k);
+				for (k = 0; k < c->n_elem; k++) {
+					pml_buf_reset(&s->tmp);
+					pml_buf_addstr(&s->tmp, "prob_");
+					pml_buf_addstr(&s->tmp, k < c->n_slot ? c->slots[k] : "");
+					if (k)
+						pml_buf_addch(&s->reply, ',');
+					csv_field(&s->reply, s->tmp.buf, s->tmp.len);
+				}
 			} else {
 				csv_field(&s->reply, c->name, strlen(c->name));
 			}
@@ -470,7 +598,7 @@ reply_msgpack(struct srv *s, const struct entry *en, const float *p, size_t n)
 	if (p) {
 		if (s->e->n_class == 0) {
 			v[j].kind = PML_FLOAT;
-			v[j].u.f = p[0];
+			v[j].u.f = pml_f32_decimal(p[0]);   /* pml-cat prints it as the text replies do */
 		} else {
 			size_t best = pml_metrics_argmax(p, n);
 			v[j].kind = PML_STR;
@@ -486,7 +614,7 @@ reply_msgpack(struct srv *s, const struct entry *en, const float *p, size_t n)
 					c->u.s.ptr = s->e->classes[s->top_i[i]];
 					c->u.s.len = strlen(c->u.s.ptr);
 					c[1].kind = PML_FLOAT;
-					c[1].u.f = s->top_p[i];
+					c[1].u.f = pml_f32_decimal(s->top_p[i]);
 				}
 			} else {
 				/* f32 little-endian: the host order on every platform we build for */
@@ -505,8 +633,126 @@ reply_msgpack(struct srv *s, const struct entry *en, const float *p, size_t n)
 		PML_BUG("reply does not fit the reply schema");
 }
 
-/* Predict the batch, write its replies in order. */
+/* Echo, csv and json: the prediction's fields (empty or null without p). */
 static void
+echo_preds_text(struct srv *s, const float *p, size_t n, int json)
+{
+	struct pml_buf *b = &s->reply;
+	size_t i;
+
+	for (i = 0; i < s->n_pname; i++) {
+		if (json) {
+			pml_buf_add_json_str(b, s->pnames[i], strlen(s->pnames[i]));
+			pml_buf_addch(b, ':');
+		}
+		if (!p) {
+			if (json)
+				pml_buf_addstr(b, "null");
+		} else if (i == 0 && s->e->n_class) {
+			const char *c = s->e->classes[pml_metrics_argmax(p, n)];
+			if (json)
+				pml_buf_add_json_str(b, c, strlen(c));
+			else
+				csv_field(b, c, strlen(c));
+		} else if (json && !isfinite(p[i ? i - 1 : 0])) {
+			pml_buf_addstr(b, "null");
+		} else {
+			csv_num(b, p[i ? i - 1 : 0]);
+		}
+		if (i + 1 < s->n_pname)
+			pml_buf_addch(b, ',');
+	}
+}
+
+static void
+echo_text(struct srv *s, const struct entry *en, const float *p, size_t n)
+{
+	struct pml_buf *b = &s->reply;
+	const char *r = s->echo.buf + en->echo_off;
+	size_t len = en->echo_len;
+
+	pml_buf_reset(b);
+	if (s->fmt == PML_SERVE_CSV) {
+		pml_buf_add(b, r, len);
+		pml_buf_addch(b, ',');
+		echo_preds_text(s, p, n, 0);
+	} else {
+		/* a valid JSON object: insert the columns before its closing brace */
+		size_t k;
+		while (len && (r[len - 1] == ' ' || r[len - 1] == '\t' || r[len - 1] == '\r'))
+			len--;
+		pml_buf_add(b, r, len - 1);
+		for (k = len - 1; k > 0 && (r[k - 1] == ' ' || r[k - 1] == '\t'); k--)
+			;
+		if (k > 0 && r[k - 1] != '{')
+			pml_buf_addch(b, ',');
+		echo_preds_text(s, p, n, 1);
+		pml_buf_addch(b, '}');
+	}
+	pml_buf_addch(b, '\n');
+	pml_out_write(s->out, b->buf, b->len);
+}
+
+static void
+echo_msgpack(struct srv *s, const struct entry *en, const float *p, size_t n)
+{
+	const struct pml_schema *in = &s->in_schema;
+	struct pml_value *v = s->out_vals;
+	msgpack_object o;
+	char why[128];
+	size_t k, i;
+
+	msgpack_zone_clear(&s->zone);
+	if (pml_mp_decode(s->echo.buf + en->echo_off, en->echo_len, &s->zone, &o) < 0 ||
+	    o.type != MSGPACK_OBJECT_ARRAY || o.via.array.size != in->n_col)
+		PML_BUG("echoed record no longer decodes");
+	for (k = 0; k < in->n_col; k++)
+		if (pml_value_from_mp(&in->col[k], &o.via.array.ptr[k], &v[k], why, sizeof(why)) < 0)
+			PML_BUG("echoed record no longer converts: %s", why);
+	for (i = 0; i < s->n_pname; i++) {
+		struct pml_value *x = &v[in->n_col + i];
+		x->kind = PML_NIL;
+		if (!p)
+			continue;
+		if (i == 0 && s->e->n_class) {
+			const char *c = s->e->classes[pml_metrics_argmax(p, n)];
+			x->kind = PML_STR;
+			x->u.s.ptr = c;
+			x->u.s.len = strlen(c);
+		} else if (isfinite(p[i ? i - 1 : 0])) {
+			x->kind = PML_FLOAT;
+			x->u.f = pml_f32_decimal(p[i ? i - 1 : 0]);
+		}
+	}
+	if (pml_writer_put(s->w, v) < 0 && !s->out->err)
+		PML_BUG("echoed record does not fit the reply schema");
+}
+
+/*
+ * A bad record, unless errors are replies: -1 stop (BAD_FAIL), 1 no reply
+ * (BAD_SKIP, or echo of a request that cannot be written back), 0 reply
+ * with empty predictions (echo, BAD_REPLY).
+ */
+static int
+bad_record(struct srv *s, const struct entry *en)
+{
+	const char *msg = s->errs.buf + en->err_off;
+	int len = (int)en->err_len, keep;
+
+	if (s->o->bad == PML_SERVE_BAD_FAIL) {
+		fatal(s, "%.*s", len, msg);
+		return -1;
+	}
+	keep = s->o->bad == PML_SERVE_BAD_REPLY && en->well_formed && en->echo_len;
+	if (!keep)
+		s->st->skipped++;
+	if (s->n_warned++ < MAX_BAD_WARNINGS)
+		pml_warn("%s: %.*s (%s)", in_name(s), len, msg, keep ? "empty predictions" : "skipped");
+	return keep ? 0 : 1;
+}
+
+/* Predict the batch, write its replies in order. 0, or -1 (a fatal error was reported). */
+static int
 emit_batch(struct srv *s)
 {
 	const char *why = NULL;
@@ -515,12 +761,12 @@ emit_batch(struct srv *s)
 	double now;
 
 	if (!s->n_ent)
-		return;
+		return 0;
 	if (s->e->count(s->e->ctx) > 0)
 		run_rc = s->e->run(s->e->ctx, &why);
 	if (!s->out_started)
 		start_output(s, NULL);
-	for (i = 0; i < s->n_ent; i++) {
+	for (i = 0; i < s->n_ent && !s->fatal; i++) {
 		struct entry *en = &s->ent[i];
 		const float *p = NULL;
 		size_t n = 0;
@@ -535,8 +781,19 @@ emit_batch(struct srv *s)
 				en->err_len = s->errs.len - en->err_off;
 			}
 			n_err++;
+			if (s->o->echo || s->o->bad != PML_SERVE_BAD_REPLY) {
+				int r = bad_record(s, en);
+				if (r < 0)
+					break;
+				if (r > 0)
+					continue;
+			}
 		}
-		if (s->fmt == PML_SERVE_JSON)
+		if (s->o->echo && s->fmt == PML_SERVE_MSGPACK)
+			echo_msgpack(s, en, p, n);
+		else if (s->o->echo)
+			echo_text(s, en, p, n);
+		else if (s->fmt == PML_SERVE_JSON)
 			reply_json(s, en, p, n);
 		else if (s->fmt == PML_SERVE_CSV)
 			reply_csv(s, en, p, n);
@@ -552,6 +809,9 @@ emit_batch(struct srv *s)
 	s->n_ent = 0;
 	pml_buf_reset(&s->errs);
 	pml_buf_reset(&s->ids);
+	pml_buf_reset(&s->echo);
+	s->cur_len = 0;
+	return s->fatal ? -1 : 0;
 }
 
 static struct entry *
@@ -563,6 +823,9 @@ new_entry(struct srv *s)
 		s->batch_t0 = s->last_read;
 	memset(en, 0, sizeof(*en));
 	en->rec_no = ++s->rec_no;
+	en->echo_off = s->cur_off;
+	en->echo_len = s->cur_len;
+	s->cur_len = 0;
 	return en;
 }
 
@@ -593,6 +856,7 @@ entry_add(struct srv *s, struct entry *en)
 	const char *why = NULL;
 	size_t j;
 
+	en->well_formed = 1;
 	/* a label sent along is checked for its type, never used: serving predicts it */
 	for (j = 0; j < in->n_col; j++)
 		if (in->col[j].role == PML_ROLE_LABEL)
@@ -1152,7 +1416,7 @@ json_line(struct srv *s, const char *p, size_t n)
 	struct jp j;
 	char why[512], first[512];
 	size_t k;
-	int bad = 0;
+	int bad = 0, clash = 0;
 
 	j.start = j.p = p;
 	j.end = p + n;
@@ -1203,6 +1467,12 @@ json_line(struct srv *s, const char *p, size_t n)
 					ci = (int)k;
 					break;
 				}
+			if (s->n_pname && is_pred_name(s, s->key.buf, s->key.len) && !clash) {
+				/* first: the name clash is the reason given */
+				snprintf(first, sizeof(first), "column '%s' is in the record already; choose "
+					 "other names with --prefix", s->key.buf);
+				bad = clash = 1;
+			}
 			if (ci >= 0) {
 				if (s->seen[ci]) {
 					jp_fail(&j, "duplicate key");
@@ -1236,6 +1506,7 @@ json_line(struct srv *s, const char *p, size_t n)
 		jp_fail(&j, "unexpected text after the object");
 		goto syntax;
 	}
+	en->well_formed = !clash;       /* written back, it would hold the key twice */
 	if (bad) {
 		entry_error(s, en, "%s", first);
 		return;
@@ -1330,7 +1601,10 @@ set_header_err(struct srv *s, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	s->header_err = pml_xstrdup(msg);
-	pml_error("%s", msg);
+	if (s->o->echo)
+		pml_error("%s: %s", in_name(s), msg);
+	else
+		pml_error("%s", msg);
 }
 
 static void
@@ -1459,9 +1733,9 @@ csv_value(struct srv *s, size_t j, const char *t, size_t n, char *why, size_t wh
 	}
 	switch (c->type) {
 	case PML_TYPE_BOOL:
-		if (!strcmp(t, "true") || !strcmp(t, "1")) {
+		if (!strcmp(t, "true") || !strcmp(t, "1") || !strcmp(t, "t")) {
 			v->u.b = 1;
-		} else if (!strcmp(t, "false") || !strcmp(t, "0")) {
+		} else if (!strcmp(t, "false") || !strcmp(t, "0") || !strcmp(t, "f")) {
 			v->u.b = 0;
 		} else {
 			goto bad;
@@ -1579,6 +1853,7 @@ csv_line(struct srv *s, const char *p, size_t n)
 		entry_error(s, en, "%zu fields, the header has %zu", s->n_field, n_head);
 		return;
 	}
+	en->well_formed = 1;
 	for (j = 0; j < in->n_col; j++) {
 		const struct pml_column *c = &in->col[j];
 		if (c->type == PML_TYPE_VEC) {
@@ -1613,8 +1888,13 @@ mp_header(struct srv *s, const msgpack_object *o)
 	size_t j;
 	char tb1[64], tb2[64];
 
-	if (pml_header_decode(&h, o, "stdin") < 0)
+	if (pml_header_decode(&h, o, in_name(s)) < 0)
 		return -1;
+	if (s->o->echo && s->out_started && !pml_schema_equal(&h.schema, &s->in_schema, tb1, sizeof(tb1))) {
+		pml_header_release(&h);
+		fatal(s, "stream header: the columns differ from the first header's");
+		return -1;
+	}
 	free(s->header_err);
 	s->header_err = NULL;
 	pml_schema_release(&s->in_schema);
@@ -1718,6 +1998,19 @@ mp_record(struct srv *s, const msgpack_object *arr)
 		entry_error(s, en, "%s", s->header_err);
 		return;
 	}
+	if (s->o->echo) {
+		/* the whole record is written back: every value must fit its column */
+		struct pml_value tmp;
+		for (j = 0; j < s->in_n_col; j++)
+			if (pml_value_from_mp(&s->in_schema.col[j], &arr->via.array.ptr[j], &tmp, why,
+					      sizeof(why)) < 0) {
+				char msg[600];
+				snprintf(msg, sizeof(msg), "column '%s': %s", s->in_schema.col[j].name, why);
+				entry_error(s, en, "%s", msg);
+				return;
+			}
+		en->well_formed = 1;
+	}
 	for (j = 0; j < in->n_col; j++) {
 		long k = s->field_of[j];
 		if (k < 0) {
@@ -1742,19 +2035,24 @@ mp_message(struct srv *s, const char *p, size_t n, uint64_t at)
 		return 0;
 	msgpack_zone_clear(&s->zone);
 	if (pml_mp_decode(p, n, &s->zone, &o) < 0)
-		return pml_error("stdin: byte offset %llu: corrupt message", (unsigned long long)at);
+		return pml_error("%s: byte offset %llu: corrupt message", in_name(s), (unsigned long long)at);
 	if (o.type == MSGPACK_OBJECT_MAP && pml_mp_get(&o, "format"))
 		return mp_header(s, &o);
 	if (!s->have_header)
-		return pml_error("stdin: byte offset %llu: expected a stream header, got %s",
-				 (unsigned long long)at, pml_mp_kind_name(&o));
+		return pml_error("%s: byte offset %llu: expected a stream header, got %s",
+				 in_name(s), (unsigned long long)at, pml_mp_kind_name(&o));
 	if (o.type == MSGPACK_OBJECT_MAP && pml_mp_get(&o, "records")) {
 		s->after_trailer = 1;
 		return 0;
 	}
 	if (s->after_trailer)
-		return pml_error("stdin: byte offset %llu: %s after a trailer, expected a stream header",
-				 (unsigned long long)at, pml_mp_kind_name(&o));
+		return pml_error("%s: byte offset %llu: %s after a trailer, expected a stream header",
+				 in_name(s), (unsigned long long)at, pml_mp_kind_name(&o));
+	if (s->o->echo) {
+		s->cur_off = s->echo.len;
+		s->cur_len = n;
+		pml_buf_add(&s->echo, p, n);
+	}
 	mp_record(s, &o);
 	return 0;
 }
@@ -1791,6 +2089,11 @@ line(struct srv *s, const char *p, size_t n)
 			break;
 	if (k == n)
 		return;         /* blank lines are not requests */
+	if (s->o->echo) {
+		s->cur_off = s->echo.len;
+		s->cur_len = n;
+		pml_buf_add(&s->echo, p, n);
+	}
 	if (s->fmt == PML_SERVE_JSON)
 		json_line(s, p, n);
 	else
@@ -1812,9 +2115,14 @@ take_requests(struct srv *s)
 			s->fmt = PML_SERVE_JSON;
 		}
 	}
+	s->st->format = s->fmt;
 	for (;;) {
-		if (s->n_ent >= s->max_batch)
-			emit_batch(s);
+		if (s->fatal)
+			return -1;
+		if (s->o->echo && s->header_err && s->o->bad == PML_SERVE_BAD_FAIL)
+			return -1;      /* reported: no record can be answered */
+		if (s->n_ent >= s->max_batch && emit_batch(s) < 0)
+			return -1;
 		if (s->fmt == PML_SERVE_MSGPACK) {
 			size_t mlen;
 			const char *why;
@@ -1822,14 +2130,14 @@ take_requests(struct srv *s)
 					      PML_MP_MAX_DEPTH, &mlen, &why);
 			if (rc == 0) {
 				if (s->eof && s->len > s->pos)
-					return pml_error("stdin: truncated stream: input ends inside a message "
-							 "(%zu bytes after record %llu)", s->len - s->pos,
+					return pml_error("%s: truncated stream: input ends inside a message "
+							 "(%zu bytes after record %llu)", in_name(s), s->len - s->pos,
 							 (unsigned long long)s->rec_no);
 				return 0;
 			}
 			if (rc < 0)
-				return pml_error("stdin: byte offset %llu (after record %llu): corrupt stream: "
-						 "%s; cannot resynchronise",
+				return pml_error("%s: byte offset %llu (after record %llu): corrupt stream: "
+						 "%s; cannot resynchronise", in_name(s),
 						 (unsigned long long)(s->consumed + s->pos),
 						 (unsigned long long)s->rec_no, why);
 			s->pos += mlen;
@@ -1895,7 +2203,7 @@ fill(struct srv *s)
 	if (got < 0) {
 		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
 			return 2;
-		return pml_error_errno("stdin: read error");
+		return pml_error_errno("%s: read error", in_name(s));
 	}
 	s->last_read = pml_now();
 	s->last_got = (size_t)(got > 0 ? got : 0);
@@ -1992,6 +2300,17 @@ srv_init(struct srv *s, struct pml_serve_engine *e, const struct pml_serve_opts 
 	pml_schema_init(&s->out_schema);
 	s->top_p = pml_xcalloc(e->n_class + 1, sizeof(*s->top_p));
 	s->top_i = pml_xcalloc(e->n_class + 1, sizeof(*s->top_i));
+	pml_buf_init(&s->echo, 0);
+	if (o->echo) {
+		const char *pre = o->prefix ? o->prefix : "";
+		struct pml_buf name = PML_BUF_INIT;
+		s->n_pname = 1 + e->n_class;
+		s->pnames = pml_xcalloc(s->n_pname, sizeof(*s->pnames));
+		for (j = 0; j < s->n_pname; j++) {
+			pml_buf_addf(&name, "%s%s%s", pre, j ? "prob_" : "predicted", j ? e->classes[j - 1] : "");
+			s->pnames[j] = pml_buf_detach(&name, NULL);
+		}
+	}
 }
 
 static void
@@ -2019,6 +2338,8 @@ srv_release(struct srv *s)
 	free(s->out_vals);
 	free(s->top_p);
 	free(s->top_i);
+	pml_buf_release(&s->echo);
+	pml_cli_list_free(s->pnames, s->n_pname);
 	pml_buf_release(&s->errs);
 	pml_buf_release(&s->ids);
 	pml_buf_release(&s->reply);
@@ -2073,7 +2394,8 @@ pml_serve_run(struct pml_serve_engine *e, const struct pml_serve_opts *o, int in
 				break;
 			}
 		}
-		emit_batch(&s);
+		if (emit_batch(&s) < 0)
+			rc = -1;
 		if (pml_out_flush(out) < 0 || out->err) {
 			rc = -1;
 			break;
@@ -2081,8 +2403,11 @@ pml_serve_run(struct pml_serve_engine *e, const struct pml_serve_opts *o, int in
 		if (rc < 0)
 			break;
 	}
+	if (rc == 0 && (s.fatal || (o->echo && s.header_err && o->bad == PML_SERVE_BAD_FAIL)))
+		rc = -1;
+	if (rc == 0 && emit_batch(&s) < 0)
+		rc = -1;
 	if (rc == 0) {
-		emit_batch(&s);
 		if (s.w)
 			pml_writer_finish(s.w, NULL, 0);
 	}

@@ -5,8 +5,10 @@ BUILD_PKGS="build-essential pkg-config libopenblas-dev libcsv-dev libmsgpack-dev
 DATA_PKGS="dataset-fashion-mnist"
 # What the tests use beyond the build: socat (serving over loopback),
 # chromium (rendering the SVG pictures), strace (fault injection), clang
-# and libclang-rt-14-dev (libFuzzer, only recommended by clang: t0860).
-TEST_PKGS="socat chromium strace valgrind python3 clang libclang-rt-14-dev"
+# and libclang-rt-14-dev (libFuzzer, only recommended by clang: t0860),
+# postgresql, sqlite3 and curl (pipelines/database.mk: t1300), util-linux
+# (script(1), a pty: t4110).
+TEST_PKGS="socat chromium strace valgrind python3 clang libclang-rt-14-dev postgresql sqlite3 curl util-linux"
 
 have_build() {
 	command -v cc >/dev/null 2>&1 || return 1

@@ -36,8 +36,22 @@ void pml_buf_addstr(struct pml_buf *b, const char *s);
 void pml_buf_addf(struct pml_buf *b, const char *fmt, ...) PML_PRINTF(2, 3);
 /* Append s as a JSON string literal (quotes and escapes included). */
 void pml_buf_add_json_str(struct pml_buf *b, const char *s, size_t len);
-/* Append a double as JSON: shortest "%.17g"-exact form, null if not finite. */
+/*
+ * Numbers as text, one convention for every tool (pml-cat, pml-eval
+ * --predictions, pml-serve-stdin and pml-predict replies): 0 as "0",
+ * integral values below 1e17 as integers, else the fewest "%.Ng" digits that
+ * read back to the same value, as a float (f32) or as a double. C locale.
+ * pml_buf_add_num appends nothing for a value that is not finite;
+ * pml_buf_add_json_num appends null.
+ */
+void pml_buf_add_num(struct pml_buf *b, double v, int f32);
 void pml_buf_add_json_num(struct pml_buf *b, double v);
+/*
+ * The double nearest the text pml_buf_add_num(f, 1) prints: a float stored
+ * in a double column prints back as the same text (for f32 predictions
+ * written to a stream's float column).
+ */
+double pml_f32_decimal(float f);
 /* Hand the buffer to the caller (free() it); b is reset to empty. */
 char *pml_buf_detach(struct pml_buf *b, size_t *len);
 

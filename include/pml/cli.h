@@ -33,6 +33,13 @@ PML_NORETURN void pml_usage_error(const char *fmt, ...) PML_PRINTF(1, 2);
 PML_NORETURN void pml_usage_hint(void);
 
 /*
+ * A tool about to write a binary stream to path (NULL or "-": stdout):
+ * unless force, a usage error (exit 2) if that is a terminal, with
+ * PML_TTY_REFUSAL (io.h). Call it before any I/O.
+ */
+void pml_cli_binary_stdout(const char *path, int force);
+
+/*
  * Strict number parsing for options: the whole string must be a number in
  * [min, max] (finite for doubles). On failure they print a usage error
  * naming the option and exit 2.

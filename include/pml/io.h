@@ -83,6 +83,17 @@ int pml_out_close(struct pml_out *o);
 /* Give up: remove the temporary file, keep the old one. */
 void pml_out_abort(struct pml_out *o);
 
+/*
+ * Binary streams are not for terminals (as gzip refuses): tools that write
+ * a pml stream to stdout refuse a terminal unless -o or --force, with this
+ * message (pml_cli_binary_stdout() before any I/O; pml-serve-stdin and
+ * pml-predict, whose output format follows the input, with
+ * pml_out_is_terminal() once they know it).
+ */
+#define PML_TTY_REFUSAL "refusing to write a binary stream to a terminal; use -o FILE, a pipe, or --force"
+/* 1 if o is stdout and stdout is a terminal. */
+int pml_out_is_terminal(const struct pml_out *o);
+
 /* write(2) all of p, retrying on EINTR and short writes. 0 or -1 (errno). */
 int pml_write_all(int fd, const void *p, size_t n);
 

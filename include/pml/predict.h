@@ -52,7 +52,7 @@ void pml_predictor_free(struct pml_predictor *p);
 
 /*
  * Append one prediction as a JSON object without a newline:
- *   classes:    {"class":"Coat","index":4,"probs":[p0,...]}   (probabilities %.9g-exact)
+ *   classes:    {"class":"Coat","index":4,"probs":[p0,...]}   (numbers: pml_buf_add_num, f32)
  *   top_k > 0:  {"class":"Coat","index":4,"top":[{"class":"Coat","index":4,"p":0.9},...]}
  *   regression: {"value":1.5}
  */

@@ -91,6 +91,13 @@ struct pml_serve_engine {
  */
 int pml_serve_engine_model(struct pml_serve_engine *e, const char *path, size_t max_batch);
 
+/* What becomes of a bad record (one that gets an error instead of a prediction). */
+enum pml_serve_bad {
+	PML_SERVE_BAD_REPLY = 0, /* an error reply (echo: the record with empty predictions); go on */
+	PML_SERVE_BAD_FAIL,      /* "NAME: record N: reason" on stderr; pml_serve_run() fails */
+	PML_SERVE_BAD_SKIP,      /* no reply at all */
+};
+
 struct pml_serve_opts {
 	enum pml_serve_format format;
 	const char *id;          /* column echoed in every reply, or NULL */
@@ -98,18 +105,39 @@ struct pml_serve_opts {
 	size_t max_batch;        /* records per prediction batch (<= the engine's) */
 	size_t max_line;         /* longest JSON/CSV line (bytes) */
 	size_t max_message;      /* longest msgpack message (bytes) */
+	int force;               /* write a msgpack reply stream to a terminal anyway */
+	/*
+	 * pml-predict: each reply is the request record as it came (the CSV
+	 * line, the JSON object, the stream record) with prediction columns
+	 * appended: PREFIX "predicted" (the class, or the value of a
+	 * regression), then PREFIX "prob_" CLASS per class. A record or header
+	 * that already has a column of one of these names is refused.
+	 */
+	int echo;
+	const char *prefix;      /* echo: "" if NULL */
+	enum pml_serve_bad bad;  /* BAD_REPLY, or (echo) BAD_FAIL / BAD_SKIP */
+	const char *name;        /* the input in messages; NULL: "stdin" */
+	/*
+	 * echo, csv, several inputs one after the other: the header line
+	 * written so far (empty before the first). A later input's header
+	 * must be the same; it is not written again.
+	 */
+	struct pml_buf *csv_header;
 };
 
 #define PML_SERVE_MAX_BATCH 1024
 #define PML_SERVE_MAX_LINE (16u << 20)
-#define PML_SERVE_OPTS_INIT { PML_SERVE_AUTO, NULL, 0, PML_SERVE_MAX_BATCH, PML_SERVE_MAX_LINE, 16u << 20 }
+#define PML_SERVE_OPTS_INIT { PML_SERVE_AUTO, NULL, 0, PML_SERVE_MAX_BATCH, PML_SERVE_MAX_LINE, 16u << 20, \
+			      0, 0, NULL, PML_SERVE_BAD_REPLY, NULL, NULL }
 
 /* Latency histogram: 1 ns resolution below 128 ns, then 64 buckets per octave (~1.6%). */
 #define PML_SERVE_HIST_N (128 + 64 * 40)
 
 struct pml_serve_stats {
 	uint64_t requests;       /* replies written (predictions and errors) */
-	uint64_t errors;         /* error replies */
+	uint64_t errors;         /* error replies (bad records, skipped ones too) */
+	uint64_t skipped;        /* bad records that got no reply (BAD_SKIP; echo: not writable back) */
+	enum pml_serve_format format;  /* the input's, once detected */
 	uint64_t batches;
 	uint64_t reloads, reload_failures;
 	uint64_t hist[PML_SERVE_HIST_N];   /* per request: ns from the read to the reply */
@@ -141,6 +169,19 @@ void pml_serve_catch_signals(void);
  */
 int pml_serve_run(struct pml_serve_engine *e, const struct pml_serve_opts *o, int in_fd,
 		  struct pml_out *out, struct pml_serve_stats *st);
+
+/*
+ * pml-predict: the model at model_path answers the records of each file in
+ * turn (NULL or "-": stdin) in echo mode (o->echo is implied), replies to
+ * out. All files must be of the format of the first. Bad records as o->bad
+ * says; their number in *n_bad, those left out of the output in *n_skipped
+ * (with BAD_REPLY, a request that is not a valid CSV row, JSON object or
+ * record cannot be written back with empty predictions). 0, or -1 with a
+ * message.
+ */
+int pml_predict_files(const char *model_path, char *const *files, size_t n_files,
+		      const struct pml_serve_opts *o, struct pml_out *out, uint64_t *n_bad,
+		      uint64_t *n_skipped);
 
 /* Parse "msgpack", "json", "csv" or "auto". 0, or -1. */
 int pml_serve_format_parse(const char *s, enum pml_serve_format *f);

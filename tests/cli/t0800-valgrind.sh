@@ -43,6 +43,10 @@ vg "eval raw records" 0 pml-eval -m m.pml a.mp
 if [ -x "$PML_TOP/bin/pml-serve-stdin" ]; then
 	VIN=a.mp; vg "serve-stdin" 0 pml-serve-stdin m.pml; VIN=/dev/null
 fi
+vg "predict csv" 0 pml-predict -m m.pml a.csv
+vg "predict a stream" 0 pml-predict -m m.pml -o pr.mp a.mp
+vg "predict --bad skip" 0 pml-predict -m m.pml --bad skip j.jsonl
+vg "error: predict a bad record" 1 pml-predict -m m.pml j.jsonl
 vg "error: missing input" 1 pml-clean nope.mp
 head -c 300 p.mp > cut.mp
 vg "error: truncated stream" 1 pml-preprocess cut.mp

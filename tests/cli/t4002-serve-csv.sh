@@ -12,7 +12,7 @@ sed 's/.*"probs":\[\([^]]*\)\].*/\1/' "$T/out" > "$T/probs.ref"
 printf 'color,y,id,x\nred,1,a,1\nblue,-1.5,b,-1\n' > "$T/good.csv"
 expect "good records" 0 pml-serve-stdin -q --id id "$T/m.pmm" < "$T/good.csv"
 cp "$T/out" "$T/good.out"
-check "reply header" test "$(head -1 "$T/good.out")" = "id,class,index,probs[0],probs[1],error"
+check "reply header" test "$(head -1 "$T/good.out")" = "id,class,index,prob_neg,prob_pos,error"
 check "two replies" test "$(wc -l < "$T/good.out")" = 3
 check "ids echoed" test "$(tail -n +2 "$T/good.out" | cut -d, -f1 | tr '\n' ' ')" = "a b "
 check "same probabilities as the JSON replies" test "$(tail -n +2 "$T/good.out" | cut -d, -f4,5)" = "$(cat "$T/probs.ref")"
@@ -49,7 +49,7 @@ expect "pml-cat --csv as input" 0 pml-serve-stdin -q --format csv "$T/m.pmm" < "
 check "one reply per record" test "$(wc -l < "$T/out")" = 121
 head -1 "$T/train.csv" > "$T/hdr.csv"
 expect "header only" 0 pml-serve-stdin -q "$T/m.pmm" < "$T/hdr.csv"
-check "header only: the reply header only" test "$(cat "$T/out")" = "class,index,probs[0],probs[1],error"
+check "header only: the reply header only" test "$(cat "$T/out")" = "class,index,prob_neg,prob_pos,error"
 expect "empty input" 0 pml-serve-stdin -q --format csv "$T/m.pmm" < /dev/null
 check "empty input: no output" test ! -s "$T/out"
 done_testing

@@ -35,7 +35,7 @@ expect_out "pml train <TAB>: file names" "$(printf '%s\n%s' "$T/d/test.mp" "$T/d
 expect_out "pml c<TAB> without pml in PATH: the built-in list" "$(printf 'cat\nclean\ncollect')" \
 	env PATH=/usr/bin:/bin bash --norc -c ". '$COMP'; COMP_WORDS=(pml c); COMP_CWORD=1; _pml; printf '%s\n' \"\${COMPREPLY[@]}\" | sort"
 # every tool's --help gives options to complete
-for t in collect clean preprocess split train eval serve-stdin cat; do
+for t in collect clean preprocess split train eval serve-stdin predict cat; do
 	expect_out "pml-$t --hel<TAB>" "--help" comp _pml_tool "pml-$t" --hel
 done
 done_testing

@@ -74,6 +74,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.max_message = 4096;
 	}
 	o.top_k = data[0] & 16 ? 1 : 0;
+	/* bits 5-6: pml-predict's echo mode, bad records kept (empty predictions) or skipped */
+	if (data[0] & 32) {
+		o.echo = 1;
+		o.bad = data[0] & 64 ? PML_SERVE_BAD_SKIP : PML_SERVE_BAD_REPLY;
+		o.force = 1;
+	}
 	f = fopen(path, "wb");
 	if (!f)
 		return 0;

@@ -111,7 +111,7 @@ main(void)
 		pml_buf_reset(&b);
 		pr[0] = 1.0f / 3;
 		pml_predict_format_json(&b, &m, pr, 1, 0);
-		T_OK(strstr(b.buf, "0.333333343") != NULL, "%%.9g keeps every float bit: %s", b.buf);
+		T_OK(strstr(b.buf, "0.33333334") != NULL, "the shortest text that reads back to the float: %s", b.buf);
 	}
 
 	/* preprocessed records: another schema that holds the feature column */

@@ -295,14 +295,14 @@ test_csv(void)
 		"1,f,-1,,a,0,z\n"
 		"0,g,-2,0,\"say \"\"hi\"\"\",0,z\n";
 	const char *want =
-		"id,class,index,probs[0],probs[1],error\n"
+		"id,class,index,prob_neg,prob_pos,error\n"
 		"a,neg,0,0.5,0.5,\n"
 		"b,,,,,\"record 2: 6 fields, the header has 7\"\n"
 		"c,,,,,\"record 3: column 'x': expected float, got '1e999'\"\n"
 		"\"d,1\",,,,,record 4: column 'name': category 'bad' unseen at fit time\n"
 		",,,,,record 5: invalid CSV: text after a closing quote\n"
 		"f,,,,,record 6: column 'img': 1 of 3 elements missing\n"
-		"g,neg,0,0.880797088,0.119202919,\n";
+		"g,neg,0,0.8807971,0.11920292,\n";
 	char *got;
 	size_t n;
 	int rc;
@@ -316,7 +316,7 @@ test_csv(void)
 
 	in = "x,name\n1,a\n";
 	got = serve(in, strlen(in), &o, &rc, &n, NULL);
-	T_EQ_STR(got, "id,class,index,probs[0],probs[1],error\n,,,,,record 1: CSV header: column 'img[0]' missing\n",
+	T_EQ_STR(got, "id,class,index,prob_neg,prob_pos,error\n,,,,,record 1: CSV header: column 'img[0]' missing\n",
 		 "csv: a header without a required column fails every record");
 	free(got);
 }
@@ -463,7 +463,7 @@ test_empty(void)
 	free(got);
 	o.format = PML_SERVE_CSV;
 	got = serve("x,name,img[0],img[1],img[2]\n", 28, &o, &rc, &n, NULL);
-	T_EQ_STR(got, "class,index,probs[0],probs[1],error\n", "csv header only: the reply header only");
+	T_EQ_STR(got, "class,index,prob_neg,prob_pos,error\n", "csv header only: the reply header only");
 	free(got);
 }
 
@@ -516,6 +516,66 @@ test_stats(void)
 	pml_buf_release(&b);
 }
 
+/* Echo mode (pml-predict): the requests written back with the predictions appended. */
+static void
+test_echo(void)
+{
+	struct pml_serve_opts o = PML_SERVE_OPTS_INIT;
+	struct pml_serve_stats st;
+	const char *csv =
+		"\xef\xbb\xbfx,name,img[0],img[1],img[2],id\r\n"
+		"0,a,0,0,0,r1\r\n"
+		"0,bad,0,0,0,r2\n"
+		"0,a,0,0\n"
+		"0,\"a,b\",0,0,0,r4";
+	const char *json =
+		"{\"x\":0,\"name\":\"a\",\"img\":[0,0,0]}\n"
+		"{ \"x\":0,\"name\":\"bad\",\"img\":[0,0,0] }\n"
+		"{\"x\":0,\"name\":\"a\",\"img\":[0,0,0],\"prob_pos\":1}\n"
+		"{}\n";
+	char *got;
+	size_t n;
+	int rc;
+
+	o.echo = 1;
+	o.prefix = "";
+	got = serve(csv, strlen(csv), &o, &rc, &n, &st);
+	T_EQ_STR(got, "x,name,img[0],img[1],img[2],id,predicted,prob_neg,prob_pos\n"
+		 "0,a,0,0,0,r1,neg,0.5,0.5\n"
+		 "0,bad,0,0,0,r2,,,\n"
+		 "0,\"a,b\",0,0,0,r4,neg,0.5,0.5\n",
+		 "echo csv: header and rows as they came, bad ones kept empty, a broken one skipped");
+	T_OK(rc == 0 && st.errors == 2 && st.skipped == 1, "echo csv: 2 bad, 1 skipped (rc %d)", rc);
+	free(got);
+	o.bad = PML_SERVE_BAD_SKIP;
+	got = serve(csv, strlen(csv), &o, &rc, &n, &st);
+	T_OK(rc == 0 && st.skipped == 2 && strstr(got, "r2") == NULL && strstr(got, "r4") != NULL,
+	     "echo csv, skip: bad records left out");
+	free(got);
+	o.bad = PML_SERVE_BAD_FAIL;
+	got = serve(csv, strlen(csv), &o, &rc, &n, &st);
+	T_OK(rc == -1 && strstr(got, "r1,neg") != NULL && strstr(got, "r2") == NULL,
+	     "echo csv, fail: stops at the first bad record, the ones before written");
+	T_OK(strstr(pml_err_last(), "stdin: record 2: column 'name'") != NULL, "echo csv, fail: names it (%s)",
+	     pml_err_last());
+	free(got);
+
+	o.bad = PML_SERVE_BAD_REPLY;
+	o.prefix = "p_";
+	got = serve(json, strlen(json), &o, &rc, &n, &st);
+	T_EQ_STR(got, "{\"x\":0,\"name\":\"a\",\"img\":[0,0,0],\"p_predicted\":\"neg\",\"p_prob_neg\":0.5,\"p_prob_pos\":0.5}\n"
+		 "{ \"x\":0,\"name\":\"bad\",\"img\":[0,0,0] ,\"p_predicted\":null,\"p_prob_neg\":null,\"p_prob_pos\":null}\n"
+		 "{\"x\":0,\"name\":\"a\",\"img\":[0,0,0],\"prob_pos\":1,\"p_predicted\":\"neg\",\"p_prob_neg\":0.5,\"p_prob_pos\":0.5}\n"
+		 "{\"p_predicted\":null,\"p_prob_neg\":null,\"p_prob_pos\":null}\n",
+		 "echo json: keys added before the closing brace, prefixed");
+	free(got);
+	o.prefix = NULL;
+	got = serve(json, strlen(json), &o, &rc, &n, &st);
+	T_OK(rc == 0 && strstr(got, "\"prob_pos\":1") == NULL && st.skipped == 1,
+	     "echo json: a record with a key of a new column is not written back");
+	free(got);
+}
+
 int
 main(void)
 {
@@ -533,6 +593,7 @@ main(void)
 	test_empty();
 	test_batches();
 	test_stats();
+	test_echo();
 	snprintf(path, sizeof(path), "%s/in", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/out", dir);
