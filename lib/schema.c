@@ -334,3 +334,203 @@ pml_value_num(const struct pml_value *v)
 	default: return NAN;
 	}
 }
+
+/* "2.5", "-7", "true", "a str" for messages. */
+static const char *
+value_str(const struct pml_value *v, char *buf, size_t len)
+{
+	switch (v->kind) {
+	case PML_BOOL: snprintf(buf, len, "%s", v->u.b ? "true" : "false"); break;
+	case PML_INT: snprintf(buf, len, "%lld", (long long)v->u.i); break;
+	case PML_FLOAT: snprintf(buf, len, "%.15g", v->u.f); break;
+	default: snprintf(buf, len, "%s", pml_kind_name(v->kind)); break;
+	}
+	return buf;
+}
+
+/* 2^63 as a double: int64 holds [-2^63, 2^63). */
+#define I64_LIMIT 9223372036854775808.0
+
+int
+pml_value_conform(const struct pml_column *c, const struct pml_value *in, struct pml_value *out,
+		  char *why, size_t why_len)
+{
+	char tb[64], vb[64];
+	struct pml_value v = *in;
+	size_t k;
+
+	if (v.kind == PML_NIL) {
+		*out = v;
+		return 0;
+	}
+	switch (c->type) {
+	case PML_TYPE_BOOL:
+		if (v.kind == PML_INT || v.kind == PML_FLOAT) {
+			double d = pml_value_num(&v);
+			if (d != 0 && d != 1) {
+				snprintf(why, why_len, "expected bool, got %s: not 0 or 1", value_str(&v, vb, sizeof(vb)));
+				return -1;
+			}
+			v.kind = PML_BOOL;
+			v.u.b = d == 1;
+		}
+		if (v.kind != PML_BOOL)
+			goto mismatch;
+		break;
+	case PML_TYPE_INT:
+		if (v.kind == PML_FLOAT) {
+			double d = v.u.f;
+			if (!(d >= -I64_LIMIT && d < I64_LIMIT)) {
+				snprintf(why, why_len, "expected int, got %s: out of range", value_str(&v, vb, sizeof(vb)));
+				return -1;
+			}
+			if (d != floor(d)) {
+				snprintf(why, why_len, "expected int, got %s: not a whole number",
+					 value_str(&v, vb, sizeof(vb)));
+				return -1;
+			}
+			v.kind = PML_INT;
+			v.u.i = (int64_t)d;
+		}
+		if (v.kind != PML_INT)
+			goto mismatch;
+		break;
+	case PML_TYPE_FLOAT:
+		if (v.kind == PML_INT) {
+			double d = (double)v.u.i;
+			/* exact unless the int needs more than 53 bits */
+			if (d >= I64_LIMIT || (int64_t)d != v.u.i) {
+				snprintf(why, why_len, "expected float, got %s: no exact float",
+					 value_str(&v, vb, sizeof(vb)));
+				return -1;
+			}
+			v.kind = PML_FLOAT;
+			v.u.f = d;
+		}
+		if (v.kind != PML_FLOAT)
+			goto mismatch;
+		if (!isfinite(v.u.f)) {
+			snprintf(why, why_len, "value is not finite (%s)", isnan(v.u.f) ? "nan" : "inf");
+			return -1;
+		}
+		break;
+	case PML_TYPE_STR:
+		if (v.kind != PML_STR)
+			goto mismatch;
+		break;
+	case PML_TYPE_VEC:
+		if (v.kind != PML_VEC)
+			goto mismatch;
+		if (v.u.s.len != c->n_elem * pml_elem_size(c->elem)) {
+			snprintf(why, why_len, "vector of %zu bytes, expected %zu", v.u.s.len,
+				 c->n_elem * pml_elem_size(c->elem));
+			return -1;
+		}
+		if (c->elem == PML_ELEM_F32)
+			for (k = 0; k < c->n_elem; k++) {
+				float f;
+
+				memcpy(&f, v.u.s.ptr + 4 * k, 4);
+				if (!isfinite(f)) {
+					snprintf(why, why_len, "element %zu is not finite", k);
+					return -1;
+				}
+			}
+		break;
+	}
+	*out = v;
+	return 0;
+mismatch:
+	if (v.kind != PML_INT && v.kind != PML_FLOAT)
+		snprintf(why, why_len, "expected %s, got %s", pml_column_type_str(c, tb, sizeof(tb)),
+			 pml_kind_name(v.kind));
+	else
+		snprintf(why, why_len, "expected %s, got %s %s", pml_column_type_str(c, tb, sizeof(tb)),
+			 pml_kind_name(v.kind), value_str(&v, vb, sizeof(vb)));
+	return -1;
+}
+
+int
+pml_column_conform(const struct pml_column *want, const struct pml_column *have, const char *owner,
+		   char *why, size_t why_len)
+{
+	char tw[64], th[64];
+	int ok;
+
+	pml_column_type_str(want, tw, sizeof(tw));
+	pml_column_type_str(have, th, sizeof(th));
+	/*
+	 * Scalars are judged value by value (a str column may hold only
+	 * missing values; a float column only whole numbers), so only a
+	 * vector's shape is refused here.
+	 */
+	if (want->type == PML_TYPE_VEC || have->type == PML_TYPE_VEC)
+		ok = !strcmp(tw, th);
+	else
+		ok = 1;
+	if (!ok) {
+		snprintf(why, why_len, "column '%s': %s expects %s, the records have %s", want->name, owner,
+			 tw, th);
+		return -1;
+	}
+	if (want->n_class && have->n_class &&
+	    !names_equal(want->n_class, want->classes, have->n_class, have->classes)) {
+		snprintf(why, why_len, "column '%s': %s has other class names than the records", want->name,
+			 owner);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pml_schema_conform(const struct pml_schema *want, const struct pml_schema *have, const char *owner,
+		   int extra_ok, long *map, char *why, size_t why_len)
+{
+	size_t j, n_found = 0;
+
+	for (j = 0; j < want->n_col; j++) {
+		const struct pml_column *c = &want->col[j];
+		int k = j < have->n_col && !strcmp(have->col[j].name, c->name) ? (int)j
+			: pml_schema_find(have, c->name);
+
+		map[j] = k;
+		if (k < 0) {
+			if (c->role != PML_ROLE_FEATURE)
+				continue;
+			snprintf(why, why_len, "column '%s': %s expects it, the records have no such column",
+				 c->name, owner);
+			return -1;
+		}
+		n_found++;
+		if (pml_column_conform(c, &have->col[k], owner, why, why_len) < 0)
+			return -1;
+	}
+	if (!extra_ok && n_found < have->n_col)
+		for (j = 0; j < have->n_col; j++)
+			if (pml_schema_find(want, have->col[j].name) < 0) {
+				snprintf(why, why_len, "column '%s': the records have it, %s does not know it",
+					 have->col[j].name, owner);
+				return -1;
+			}
+	return 0;
+}
+
+int
+pml_record_conform(const struct pml_schema *want, const long *map, const struct pml_value *vals,
+		   struct pml_value *out, char *why, size_t why_len)
+{
+	char msg[160];
+	size_t j;
+
+	for (j = 0; j < want->n_col; j++) {
+		if (map[j] < 0) {
+			out[j].kind = PML_NIL;
+			continue;
+		}
+		if (pml_value_conform(&want->col[j], &vals[map[j]], &out[j], msg, sizeof(msg)) < 0) {
+			snprintf(why, why_len, "column '%s': %s", want->col[j].name, msg);
+			return -1;
+		}
+	}
+	return 0;
+}

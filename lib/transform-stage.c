@@ -713,6 +713,20 @@ load_apply(const char *path, struct pml_header *h)
 	return 0;
 }
 
+/*
+ * Raw records whose columns differ from the chain's input only in types
+ * that convert without loss (or in order) are read as the chain's input.
+ */
+static int
+conform_apply(struct run *u, const struct pml_header *ha)
+{
+	char why[256];
+
+	if (u->hin->chain.n || !ha->chain.n || pml_schema_equal(&ha->chain_input, &u->hin->schema, why, sizeof(why)))
+		return 0;
+	return pml_reader_conform(u->r, &ha->chain_input, "the chain", 0);
+}
+
 int
 pml_stage_run(const struct pml_stage *st)
 {
@@ -740,7 +754,7 @@ pml_stage_run(const struct pml_stage *st)
 	if (st->apply) {
 		struct pml_header ha;
 		pml_header_init(&ha);
-		if (load_apply(st->apply, &ha) < 0 ||
+		if (load_apply(st->apply, &ha) < 0 || conform_apply(&u, &ha) < 0 ||
 		    pml_chain_remaining(&ha, u.hin, &u.steps, st->apply) < 0) {
 			pml_header_release(&ha);
 			goto out;
