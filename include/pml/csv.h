@@ -76,6 +76,7 @@ struct pml_csv_opts {
 	const char *na;         /* comma-separated missing spellings; "" is one empty spelling */
 	size_t n_type;
 	const struct pml_csv_type *type;
+	int type_missing_ok;    /* a type for a column the file lacks is no error */
 	int no_thread;          /* parse in the caller's thread (default: a reader thread) */
 };
 

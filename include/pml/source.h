@@ -38,6 +38,17 @@ struct pml_source_opts {
 	const char *role[PML_ROLE_WEIGHT + 1];   /* column names; NULL: as read */
 	size_t n_class;                /* class names of the int label, or 0 */
 	char **classes;
+	/*
+	 * Read data exactly as data of this schema was (borrowed; CSV, TSV
+	 * and JSON lines): its columns' types replace inference, its roles
+	 * and class names are taken, columns are matched by name and come out
+	 * in its order (a label, id or weight column may be absent: nil);
+	 * a column it does not have is an error, and so is a value that does
+	 * not convert (naming file, line and column). Not with role, classes
+	 * or type overrides.
+	 */
+	const struct pml_schema *schema_from;
+	const char *schema_from_name;  /* for messages: the file it came from */
 };
 
 struct pml_source;
