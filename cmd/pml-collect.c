@@ -148,10 +148,9 @@ main(int argc, char **argv)
 		pml_usage_error("--idx takes pairs of files: IMAGES LABELS");
 	if (o.classes && o.classes_file)
 		pml_usage_error("give --classes or --classes-file, not both");
-	if (o.schema_from && (n_type || o.classes || o.classes_file || o.src.role[PML_ROLE_LABEL] ||
-			      o.src.role[PML_ROLE_ID] || o.src.role[PML_ROLE_WEIGHT]))
-		pml_usage_error("--schema-from takes types, roles and class names from '%s': "
-				"give no --type, --label, --id, --weight or --classes", o.schema_from);
+	if (o.schema_from && (o.classes || o.classes_file))
+		pml_usage_error("--schema-from takes the class names from '%s': give no --classes",
+				o.schema_from);
 	if (o.schema_from && o.f == PML_FMT_IDX)
 		pml_usage_error("--schema-from reads CSV, TSV and JSON lines only");
 	step = o.f == PML_FMT_IDX ? 2 : 1;
@@ -175,6 +174,14 @@ main(int argc, char **argv)
 			free(types);
 			return PML_EXIT_FAIL;
 		}
+		/* --type, --label, ... may repeat what the schema says (a job's fixed options), not differ */
+		if (pml_schema_agrees(&from, o.schema_from, types, n_type, o.src.role) < 0) {
+			pml_schema_release(&from);
+			free(types);
+			return PML_EXIT_FAIL;
+		}
+		memset(o.src.role, 0, sizeof(o.src.role));
+		o.src.csv.n_type = o.src.js.n_type = 0;
 		o.src.schema_from = &from;
 		o.src.schema_from_name = o.schema_from;
 	}

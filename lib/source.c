@@ -60,6 +60,37 @@ reader_schema(const struct pml_source *s)
 	       : s->svm ? pml_svm_schema(s->svm) : pml_jsonl_schema(s->js);
 }
 
+int
+pml_schema_agrees(const struct pml_schema *schema, const char *name, const struct pml_csv_type *type,
+		  size_t n_type, const char *const *role)
+{
+	size_t t;
+	int r, j;
+
+	for (t = 0; t < n_type; t++) {
+		if ((j = pml_schema_find(schema, type[t].col)) < 0)
+			return pml_error("--type %s=%s: %s has no column '%s'", type[t].col,
+					 pml_type_name(type[t].type), name, type[t].col);
+		if (schema->col[j].type != type[t].type)
+			return pml_error("--type %s=%s: in %s the column is %s", type[t].col,
+					 pml_type_name(type[t].type), name, pml_type_name(schema->col[j].type));
+	}
+	for (r = PML_ROLE_LABEL; r <= PML_ROLE_WEIGHT; r++) {
+		if (!role[r])
+			continue;
+		j = pml_schema_find(schema, role[r]);
+		if (j < 0 || schema->col[j].role != (enum pml_role)r) {
+			int k = pml_schema_find_role(schema, (enum pml_role)r);
+			if (k < 0)
+				return pml_error("--%s %s: %s has no %s column", pml_role_name((enum pml_role)r),
+						 role[r], name, pml_role_name((enum pml_role)r));
+			return pml_error("--%s %s: the %s column of %s is '%s'", pml_role_name((enum pml_role)r),
+					 role[r], pml_role_name((enum pml_role)r), name, schema->col[k].name);
+		}
+	}
+	return 0;
+}
+
 /* --schema-from: every scalar column's type, for the CSV and JSON readers. */
 static int
 schema_from_types(struct pml_source *s, enum pml_format f, const struct pml_source_opts *o,

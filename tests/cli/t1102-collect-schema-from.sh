@@ -49,8 +49,17 @@ expect_err "a column the schema does not have" 1 "extra.csv: column 'extra': the
 printf 'CRIM,ZN,RM,code,MEDV\n1,0,6,7,2\n1,x,6,7,2\n' > badval.csv
 expect_err "a value that does not convert" 1 "badval.csv: line 3, column 'ZN': 'x' is not a finite number" \
 	pml-collect --schema-from m.pmm badval.csv
-expect_err "not with --label" 2 "--schema-from takes types, roles and class names from 'm.pmm'" \
-	pml-collect --schema-from m.pmm --label MEDV new.csv
+expect "--label and --type that agree with it (a job's fixed options)" 0 \
+	pml-collect --schema-from m.pmm --label MEDV --type code=str -o agree.mp new.csv
+check "the same records" sh -c "pml-cat agree.mp > a.json && pml-cat new-m.pmm.mp > b.json && cmp -s a.json b.json"
+expect_err "--label that differs" 1 "--label CRIM: the label column of m.pmm is 'MEDV'" \
+	pml-collect --schema-from m.pmm --label CRIM new.csv
+expect_err "--type that differs" 1 "--type ZN=int: in m.pmm the column is float" \
+	pml-collect --schema-from m.pmm --type ZN=int new.csv
+expect_err "--id of a column it lacks" 1 "--id nope: m.pmm has no id column" \
+	pml-collect --schema-from m.pmm --id nope new.csv
+expect_err "not with --classes" 2 "--schema-from takes the class names from 'm.pmm'" \
+	pml-collect --schema-from m.pmm --classes a,b new.csv
 expect_err "not a stream or model" 1 "new.csv" pml-collect --schema-from new.csv new.csv
 expect_err "no such file" 1 "nope.pmm" pml-collect --schema-from nope.pmm new.csv
 printf '1 1:0.5\n' > a.svm
