@@ -158,6 +158,7 @@ main(int argc, char **argv)
 		pml_usage_error("%s", why);
 	st.n_path = argc - optind;
 	st.paths = argv + optind;
+	o.where = st.n_path && strcmp(st.paths[0], "-") ? st.paths[0] : "stdin";
 	st.fit = fit;
 	st.n_fit = st.apply ? 0 : pml_clean_fitters(&o, fit);
 	rc = pml_stage_run(&st);

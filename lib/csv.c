@@ -785,8 +785,8 @@ infer(struct pml_csv *c, const struct pml_csv_opts *o)
 		}
 	}
 	for (t = 0; t < o->n_type; t++)
-		if (!o->type_missing_ok && pml_schema_find(&c->schema, o->type[t].col) < 0) {
-			rc = pml_error("%s: --type %s: no such column", c->path, o->type[t].col);
+		if (!o->type_missing_ok && pml_schema_lookup(&c->schema, o->type[t].col, c->path, "--type") < 0) {
+			rc = -1;
 			goto out;
 		}
 out:

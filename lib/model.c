@@ -617,13 +617,12 @@ pick_column(const struct pml_schema *s, const char *name, enum pml_role role, in
 	    const char *what, const char *src)
 {
 	size_t i;
-	int c;
 
 	if (name) {
-		c = pml_schema_find(s, name);
-		if (c < 0)
-			return pml_error("%s: no column '%s' (--%s)", src, name, what);
-		return c;
+		char opt[64];
+
+		snprintf(opt, sizeof(opt), "--%s", what);
+		return pml_schema_lookup(s, name, src, opt);
 	}
 	for (i = 0; i < s->n_col; i++)
 		if (s->col[i].role == role && (!vec || s->col[i].type == PML_TYPE_VEC))

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pml/alloc.h"
+#include "pml/err.h"
 #include "pml/schema.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -219,6 +221,90 @@ pml_schema_find(const struct pml_schema *s, const char *name)
 	for (i = 0; i < s->n_col; i++)
 		if (!strcmp(s->col[i].name, name))
 			return (int)i;
+	return -1;
+}
+
+/*
+ * Edit distance of a[0..na) and b[0..nb) counting a swap of two
+ * neighbours as one edit (optimal string alignment), or max + 1 once it
+ * must exceed max. rows holds 3 * (nb + 1) entries.
+ */
+static size_t
+edit_distance(const char *a, size_t na, const char *b, size_t nb, size_t max, size_t *rows)
+{
+	size_t *pp = rows, *p = rows + nb + 1, *r = rows + 2 * (nb + 1), *t, i, j;
+
+	if ((na > nb ? na - nb : nb - na) > max)
+		return max + 1;
+	for (j = 0; j <= nb; j++)
+		p[j] = j;
+	for (i = 1; i <= na; i++) {
+		size_t best;
+
+		r[0] = best = i;
+		for (j = 1; j <= nb; j++) {
+			size_t d = p[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (p[j] + 1 < d)
+				d = p[j] + 1;
+			if (r[j - 1] + 1 < d)
+				d = r[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			r[j] = d;
+			if (d < best)
+				best = d;
+		}
+		if (best > max)
+			return max + 1;
+		t = pp;
+		pp = p;
+		p = r;
+		r = t;
+	}
+	return p[nb];
+}
+
+#define SUGGEST_MAX_LEN 256
+
+const char *
+pml_schema_suggest(const struct pml_schema *s, const char *name)
+{
+	size_t n = strlen(name), i, best_d, max, rows[3 * (SUGGEST_MAX_LEN + 1)];
+	const char *best = NULL;
+
+	for (i = 0; i < s->n_col; i++)
+		if (!strcasecmp(s->col[i].name, name))
+			return s->col[i].name;
+	if (n > SUGGEST_MAX_LEN)
+		return NULL;
+	max = n / 3 > 1 ? n / 3 : 1;
+	best_d = max + 1;
+	for (i = 0; i < s->n_col; i++) {
+		size_t m = strlen(s->col[i].name), d;
+
+		if (m > SUGGEST_MAX_LEN)
+			continue;
+		d = edit_distance(name, n, s->col[i].name, m, best_d - 1 < max ? best_d - 1 : max, rows);
+		if (d < best_d) {
+			best_d = d;
+			best = s->col[i].name;
+		}
+	}
+	return best;
+}
+
+int
+pml_schema_lookup(const struct pml_schema *s, const char *name, const char *where, const char *opt)
+{
+	int i = pml_schema_find(s, name);
+	const char *near;
+
+	if (i >= 0)
+		return i;
+	near = pml_schema_suggest(s, name);
+	pml_error("%s%s%s%sno column '%s'%s%s%s", where ? where : "", where ? ": " : "", opt ? opt : "",
+		  opt ? ": " : "", name, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 	return -1;
 }
 

@@ -153,9 +153,11 @@ shape_schema(struct pml_source *s, const struct pml_source_opts *o)
 	for (r = PML_ROLE_LABEL; r <= PML_ROLE_WEIGHT; r++) {
 		if (!o->role[r])
 			continue;
-		if ((j = pml_schema_find(dst, o->role[r])) < 0)
-			return pml_error("%s: no column '%s' (--%s)", s->name, o->role[r],
-					 pml_role_name((enum pml_role)r));
+		if ((j = pml_schema_find(dst, o->role[r])) < 0) {
+			char opt[16];
+			snprintf(opt, sizeof(opt), "--%s", pml_role_name((enum pml_role)r));
+			return pml_schema_lookup(dst, o->role[r], s->name, opt);
+		}
 		for (k = 0; k < dst->n_col; k++)
 			if (dst->col[k].role == (enum pml_role)r)
 				dst->col[k].role = PML_ROLE_FEATURE;

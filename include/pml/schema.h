@@ -111,6 +111,20 @@ void pml_names_free(size_t n, char **names);
 void pml_column_release(struct pml_column *c);
 /* Index of the column named name, or -1. */
 int pml_schema_find(const struct pml_schema *s, const char *name);
+/*
+ * Index of the column named name, or -1 after an error naming where (a
+ * file; may be NULL) and opt (the option that named the column; may be
+ * NULL), with a hint when a column has a near name:
+ * "train.mp: --fill: no column 'zn'; did you mean 'ZN'?"
+ * Every option that names a column looks it up here.
+ */
+int pml_schema_lookup(const struct pml_schema *s, const char *name, const char *where, const char *opt);
+/*
+ * The column name nearest to name, for a "did you mean" hint: the same
+ * name in another case, else the one fewest edits away (at most a third
+ * of its length, and 1 for short names), the first on a tie; or NULL.
+ */
+const char *pml_schema_suggest(const struct pml_schema *s, const char *name);
 /* Index of the first column with role r, or -1. */
 int pml_schema_find_role(const struct pml_schema *s, enum pml_role r);
 /*

@@ -131,10 +131,35 @@ test_schemas(void)
 	pml_schema_release(&img);
 }
 
+static void
+test_suggest(void)
+{
+	struct pml_schema s = PML_SCHEMA_INIT;
+	const char *g;
+
+	pml_schema_add(&s, "CRIM", PML_TYPE_FLOAT);
+	pml_schema_add(&s, "ZN", PML_TYPE_FLOAT);
+	pml_schema_add(&s, "code", PML_TYPE_STR);
+	pml_schema_add(&s, "sepal_length", PML_TYPE_FLOAT);
+	g = pml_schema_suggest(&s, "crim");
+	T_EQ_STR(g, "CRIM", "another case");
+	g = pml_schema_suggest(&s, "cdoe");
+	T_EQ_STR(g, "code", "two letters swapped: one edit");
+	g = pml_schema_suggest(&s, "sepal.length");
+	T_EQ_STR(g, "sepal_length", "one letter changed");
+	g = pml_schema_suggest(&s, "sepallength");
+	T_EQ_STR(g, "sepal_length", "one letter missing");
+	T_OK(pml_schema_suggest(&s, "zzzz") == NULL, "nothing near: no hint");
+	T_OK(pml_schema_suggest(&s, "ab") == NULL, "a short name 2 edits away: no hint");
+	T_OK(pml_schema_suggest(&s, "petal_width") == NULL, "another word: no hint");
+	pml_schema_release(&s);
+}
+
 int
 main(void)
 {
 	test_values();
 	test_schemas();
+	test_suggest();
 	return t_done();
 }
