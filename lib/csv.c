@@ -903,6 +903,10 @@ type_error(struct pml_csv *c, uint64_t line, size_t j, const char *s, size_t n, 
 	char vb[64];
 	const char *name = c->schema.col[j].name;
 
+	if (c->forced && c->forced[j])
+		return pml_error("%s: line %llu, column '%s': '%s' is not %s (the column's type is given, "
+				 "by --type or --schema-from)", c->path, (unsigned long long)line, name,
+				 show(s, n, vb, sizeof(vb)), what);
 	return pml_error("%s: line %llu, column '%s': '%s' is not %s (the column's type comes from "
 			 "the first %zu rows or --type); use --type %s=str to keep it as text",
 			 c->path, (unsigned long long)line, name, show(s, n, vb, sizeof(vb)), what,

@@ -47,7 +47,7 @@ printf 'CRIM,ZN,RM,code,MEDV,extra\n1,0,6,7,2,9\n' > extra.csv
 expect_err "a column the schema does not have" 1 "extra.csv: column 'extra': the records have it, the schema of m.pmm does not know it" \
 	pml-collect --schema-from m.pmm extra.csv
 printf 'CRIM,ZN,RM,code,MEDV\n1,0,6,7,2\n1,x,6,7,2\n' > badval.csv
-expect_err "a value that does not convert" 1 "badval.csv: line 3, column 'ZN': 'x' is not a finite number" \
+expect_err "a value that does not convert" 1 "badval.csv: line 3, column 'ZN': 'x' is not a finite number (the column's type is given, by --type or --schema-from)" \
 	pml-collect --schema-from m.pmm badval.csv
 expect "--label and --type that agree with it (a job's fixed options)" 0 \
 	pml-collect --schema-from m.pmm --label MEDV --type code=str -o agree.mp new.csv
