@@ -615,7 +615,25 @@ pml_value_from_mp(const struct pml_column *c, const msgpack_object *o, struct pm
 	struct pml_value in;
 	char tb[64];
 
-	/* the value as it is, then the one rule for reading it as c's type */
+	/* the common case first: the value has the column's own type */
+	if (c->type == PML_TYPE_FLOAT && (o->type == MSGPACK_OBJECT_FLOAT64 || o->type == MSGPACK_OBJECT_FLOAT32) &&
+	    isfinite(o->via.f64)) {
+		v->kind = PML_FLOAT;
+		v->u.f = o->via.f64;
+		return 0;
+	}
+	if (c->type == PML_TYPE_STR && o->type == MSGPACK_OBJECT_STR) {
+		v->kind = PML_STR;
+		v->u.s.ptr = o->via.str.ptr;
+		v->u.s.len = o->via.str.size;
+		return 0;
+	}
+	if (c->type == PML_TYPE_INT && (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER ||
+					 o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) && pml_mp_i64(o, &v->u.i) == 0) {
+		v->kind = PML_INT;
+		return 0;
+	}
+	/* else the value as it is, then the one rule for reading it as c's type */
 	switch (o->type) {
 	case MSGPACK_OBJECT_NIL:
 		v->kind = PML_NIL;
