@@ -9,6 +9,7 @@
 RETRAIN=$PML_TOP/pipelines/retrain.sh
 S=$T/state
 mkdir -p "$S/inbox"
+cd "$T" || exit 1
 
 # gen N SEED [whole]: id,x1,x2,y with y = pos when x1 + x2 > 0 (whole: x1 in -2..2)
 gen() {
