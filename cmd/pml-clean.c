@@ -162,6 +162,7 @@ main(int argc, char **argv)
 	pml_cli_binary_stdout(st.output, force);
 	st.n_path = argc - optind;
 	st.paths = argv + optind;
+	o.where = st.n_path && strcmp(st.paths[0], "-") ? st.paths[0] : "stdin";
 	st.fit = fit;
 	st.n_fit = st.apply ? 0 : pml_clean_fitters(&o, fit);
 	rc = pml_stage_run(&st);

@@ -9,6 +9,7 @@
 #include "pml/err.h"
 #include "pml/idx.h"
 #include "pml/io.h"
+#include "pml/model.h"
 #include "pml/stream.h"
 #include "pml/source.h"
 
@@ -26,6 +27,7 @@ static const char usage[] =
 	"      --classes-file F  class names, one per line\n"
 	"      --infer-rows N    infer types from the first N rows (default 1000)\n"
 	"      --type COL=TYPE   force a column's type: bool, int, float, str (repeatable)\n"
+	"      --schema-from F   read columns, types and roles as in stream or model F\n"
 	"CSV/TSV:\n"
 	"  -d, --delimiter C     field delimiter (default , or tab for .tsv)\n"
 	"      --no-header       no header row: columns are c1, c2, ...\n"
@@ -42,11 +44,12 @@ static const char usage[] =
 	"  -V, --version         show the version\n";
 
 enum { O_CSV = 256, O_TSV, O_IDX, O_SVM, O_JSON, O_IMAGES, O_LABELS, O_NOHDR, O_INFER, O_TYPE, O_NA,
-       O_SKIP, O_MAXF, O_WIDTH, O_NOFLAT, O_EXTRA, O_CLASSES, O_CLFILE, O_LABEL, O_ID, O_WEIGHT, O_FORCE };
+       O_SKIP, O_MAXF, O_WIDTH, O_NOFLAT, O_EXTRA, O_CLASSES, O_CLFILE, O_LABEL, O_ID, O_WEIGHT, O_FORCE,
+       O_SCHEMA };
 
 static struct {
 	enum pml_format f;
-	const char *images, *labels, *out, *classes, *classes_file;
+	const char *images, *labels, *out, *classes, *classes_file, *schema_from;
 	struct pml_source_opts src;
 	int quiet, verbose, force;
 } o;
@@ -63,13 +66,14 @@ main(int argc, char **argv)
 		{ "json", 0, NULL, O_JSON }, { "label", 1, NULL, O_LABEL }, { "labels", 1, NULL, O_LABELS },
 		{ "max-field", 1, NULL, O_MAXF }, { "na", 1, NULL, O_NA }, { "no-flatten", 0, NULL, O_NOFLAT },
 		{ "no-header", 0, NULL, O_NOHDR }, { "output", 1, NULL, 'o' }, { "quiet", 0, NULL, 'q' },
+		{ "schema-from", 1, NULL, O_SCHEMA },
 		{ "skip-bad-rows", 0, NULL, O_SKIP }, { "svmlight", 0, NULL, O_SVM }, { "tsv", 0, NULL, O_TSV },
 		{ "type", 1, NULL, O_TYPE }, { "verbose", 0, NULL, 'v' }, { "version", 0, NULL, 'V' },
 		{ "weight", 1, NULL, O_WEIGHT }, { "width", 1, NULL, O_WIDTH }, { NULL, 0, NULL, 0 },
 	};
 	struct pml_csv_type *types = pml_xcalloc((size_t)argc, sizeof(*types));
 	struct pml_header h;
-	struct pml_schema first = PML_SCHEMA_INIT;
+	struct pml_schema first = PML_SCHEMA_INIT, from = PML_SCHEMA_INIT;
 	struct pml_out out;
 	struct pml_writer *w = NULL;
 	struct pml_progress pg;
@@ -122,6 +126,7 @@ main(int argc, char **argv)
 		case O_ID: o.src.role[PML_ROLE_ID] = optarg; break;
 		case O_WEIGHT: o.src.role[PML_ROLE_WEIGHT] = optarg; break;
 		case O_FORCE: o.force = 1; break;
+		case O_SCHEMA: o.schema_from = optarg; break;
 		default: pml_usage_hint();
 		}
 	}
@@ -147,6 +152,11 @@ main(int argc, char **argv)
 		pml_usage_error("--idx takes pairs of files: IMAGES LABELS");
 	if (o.classes && o.classes_file)
 		pml_usage_error("give --classes or --classes-file, not both");
+	if (o.schema_from && (o.classes || o.classes_file))
+		pml_usage_error("--schema-from takes the class names from '%s': give no --classes",
+				o.schema_from);
+	if (o.schema_from && o.f == PML_FMT_IDX)
+		pml_usage_error("--schema-from reads CSV, TSV and JSON lines only");
 	step = o.f == PML_FMT_IDX ? 2 : 1;
 	if (n_in == 0) {
 		inputs = stdin_in;
@@ -163,6 +173,22 @@ main(int argc, char **argv)
 		return o.classes ? PML_EXIT_USAGE : PML_EXIT_FAIL;
 	}
 
+	if (o.schema_from) {
+		if (pml_schema_load(o.schema_from, &from) < 0) {
+			free(types);
+			return PML_EXIT_FAIL;
+		}
+		/* --type, --label, ... may repeat what the schema says (a job's fixed options), not differ */
+		if (pml_schema_agrees(&from, o.schema_from, types, n_type, o.src.role) < 0) {
+			pml_schema_release(&from);
+			free(types);
+			return PML_EXIT_FAIL;
+		}
+		memset(o.src.role, 0, sizeof(o.src.role));
+		o.src.csv.n_type = o.src.js.n_type = 0;
+		o.src.schema_from = &from;
+		o.src.schema_from_name = o.schema_from;
+	}
 	pml_header_init(&h);
 	for (i = 0; i < n_in && rc >= 0; i += step) {
 		enum pml_format f = o.f ? o.f : pml_format_detect(inputs[i]);
@@ -218,6 +244,7 @@ main(int argc, char **argv)
 	}
 	pml_header_release(&h);
 	pml_schema_release(&first);
+	pml_schema_release(&from);
 	pml_classes_free(o.src.n_class, o.src.classes);
 	free(types);
 	return pml_cli_finish(status);

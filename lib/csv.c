@@ -407,6 +407,7 @@ struct pml_csv {
 	struct na_list na;
 	size_t n_col;           /* 0 until the first row */
 	struct pml_schema schema;
+	unsigned char *forced;  /* per column: type from --type, not inferred */
 	size_t infer_rows;
 	struct row *buf_rows;
 	size_t n_buf, i_buf;
@@ -742,6 +743,8 @@ infer(struct pml_csv *c, const struct pml_csv_opts *o)
 	size_t m_buf = c->n_buf, j, t;
 	int rc = 0;
 
+	c->forced = pml_xcalloc(c->n_col ? c->n_col : 1, 1);
+
 	for (j = 0; j < c->n_buf; j++)
 		infer_row(c, ci, &c->buf_rows[j]);
 	while (c->n_buf < c->infer_rows) {
@@ -764,6 +767,7 @@ infer(struct pml_csv *c, const struct pml_csv_opts *o)
 				col->type = o->type[t].type;
 				forced = 1;
 			}
+		c->forced[j] = (unsigned char)forced;
 		if (forced)
 			continue;
 		if (ci[j].seen_str) {
@@ -786,8 +790,8 @@ infer(struct pml_csv *c, const struct pml_csv_opts *o)
 		}
 	}
 	for (t = 0; t < o->n_type; t++)
-		if (pml_schema_find(&c->schema, o->type[t].col) < 0) {
-			rc = pml_error("%s: --type %s: no such column", c->path, o->type[t].col);
+		if (!o->type_missing_ok && pml_schema_lookup(&c->schema, o->type[t].col, c->path, "--type") < 0) {
+			rc = -1;
 			goto out;
 		}
 out:
@@ -904,10 +908,40 @@ type_error(struct pml_csv *c, uint64_t line, size_t j, const char *s, size_t n, 
 	char vb[64];
 	const char *name = c->schema.col[j].name;
 
+	if (c->forced && c->forced[j])
+		return pml_error("%s: line %llu, column '%s': '%s' is not %s (the column's type is given, "
+				 "by --type or --schema-from)", c->path, (unsigned long long)line, name,
+				 show(s, n, vb, sizeof(vb)), what);
 	return pml_error("%s: line %llu, column '%s': '%s' is not %s (the column's type comes from "
 			 "the first %zu rows or --type); use --type %s=str to keep it as text",
 			 c->path, (unsigned long long)line, name, show(s, n, vb, sizeof(vb)), what,
 			 c->infer_rows, name);
+}
+
+/*
+ * An inferred number column after the inference rows: a value that would
+ * have made the column str there (a code with a leading zero, "007",
+ * "00.5") is an error, never silently the number 7: the type rule does not
+ * depend on where the value is. A column typed by --type takes it.
+ */
+static int
+code_check(struct pml_csv *c, uint64_t line, size_t j, const char *s, size_t n)
+{
+	const char *d = s;
+	char vb[64];
+	const char *name = c->schema.col[j].name;
+
+	if (c->forced[j])
+		return 0;
+	if (n && (*d == '-' || *d == '+'))
+		d++;
+	if (d + 1 >= s + n || d[0] != '0' || (unsigned)(d[1] - '0') >= 10)
+		return 0;
+	return pml_error("%s: line %llu, column '%s': '%s' has a leading zero, a code: in the first %zu "
+			 "rows it would have made the column str; use --type %s=str to keep such codes "
+			 "as text, or --type %s=%s to read them as numbers",
+			 c->path, (unsigned long long)line, name, show(s, n, vb, sizeof(vb)), c->infer_rows,
+			 name, name, pml_type_name(c->schema.col[j].type));
 }
 
 static int
@@ -927,14 +961,20 @@ convert(struct pml_csv *c, const struct row *r)
 		}
 		switch (c->schema.col[j].type) {
 		case PML_TYPE_INT:
-			if (pml_csv_number(s, len, &iv, &fv) != 1)
-				return type_error(c, r->line, j, s, len, "an int");
+			if ((k = pml_csv_number(s, len, &iv, &fv)) != 1)
+				return type_error(c, r->line, j, s, len, k == 2 && !memchr(s, '.', len) &&
+						  !memchr(s, 'e', len) && !memchr(s, 'E', len) ?
+						  "an int: out of range" : "an int");
+			if (code_check(c, r->line, j, s, len) < 0)
+				return -1;
 			v->kind = PML_INT;
 			v->u.i = iv;
 			break;
 		case PML_TYPE_FLOAT:
 			if (!pml_csv_number(s, len, &iv, &fv))
 				return type_error(c, r->line, j, s, len, "a finite number");
+			if (code_check(c, r->line, j, s, len) < 0)
+				return -1;
 			v->kind = PML_FLOAT;
 			v->u.f = fv;
 			break;
@@ -1222,6 +1262,7 @@ pml_csv_free(struct pml_csv *c)
 	row_release(&c->cur);
 	na_release(&c->na);
 	pml_schema_release(&c->schema);
+	free(c->forced);
 	free(c->vals);
 	free(c->blk);
 	free(c->path);

@@ -558,8 +558,8 @@ decide(struct pml_jsonl *j)
 		}
 	}
 	for (size_t t2 = 0; t2 < j->o.n_type; t2++)
-		if (pml_schema_find(&j->schema, j->o.type[t2].col) < 0)
-			return pml_error("%s: --type %s: no such key", j->name, j->o.type[t2].col);
+		if (!j->o.type_missing_ok && pml_schema_lookup(&j->schema, j->o.type[t2].col, j->name, "--type") < 0)
+			return -1;
 	if (j->schema.n_col == 0)
 		return pml_error("%s: no keys in the first %zu lines: no columns", j->name, j->o.infer_rows);
 	return 0;

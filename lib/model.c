@@ -633,13 +633,12 @@ pick_column(const struct pml_schema *s, const char *name, enum pml_role role, in
 	    const char *what, const char *src)
 {
 	size_t i;
-	int c;
 
 	if (name) {
-		c = pml_schema_find(s, name);
-		if (c < 0)
-			return pml_error("%s: no column '%s' (--%s)", src, name, what);
-		return c;
+		char opt[64];
+
+		snprintf(opt, sizeof(opt), "--%s", what);
+		return pml_schema_lookup(s, name, src, opt);
 	}
 	for (i = 0; i < s->n_col; i++)
 		if (s->col[i].role == role && (!vec || s->col[i].type == PML_TYPE_VEC))
@@ -997,4 +996,40 @@ pml_model_from_training(struct pml_model *m, struct pml_net *net, const struct p
 	pml_mp_pack_cstr(&pk, "provenance");
 	msgpack_pack_array(&pk, tr->header.provenance.n);
 	pml_buf_add(&m->meta, tr->header.provenance.bytes.buf, tr->header.provenance.bytes.len);
+}
+
+int
+pml_schema_load(const char *path, struct pml_schema *out)
+{
+	unsigned char head[64];
+	size_t n = 0;
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
+	char *paths[1];
+	struct pml_reader *r;
+	const struct pml_header *h;
+
+	pml_schema_init(out);
+	if (f) {
+		n = fread(head, 1, sizeof(head), f);
+		fclose(f);
+	}
+	if (pml_model_sniff(head, n)) {
+		struct pml_model m;
+
+		pml_model_init(&m);
+		if (pml_model_load(&m, path) < 0) {
+			pml_model_release(&m);
+			return -1;
+		}
+		pml_schema_copy(out, &m.input);
+		pml_model_release(&m);
+		return 0;
+	}
+	paths[0] = (char *)path;
+	if (!(r = pml_reader_open(1, paths, 0)))
+		return -1;
+	h = pml_reader_header(r);
+	pml_schema_copy(out, h->chain.n ? &h->chain_input : &h->schema);
+	pml_reader_free(r);
+	return 0;
 }

@@ -16,6 +16,8 @@ struct pml_predictor {
 	struct pml_chain *chain;        /* raw records with a non-empty chain */
 	const struct pml_schema *post;  /* schema after the chain (or the incoming one) */
 	struct pml_schema in;           /* copy of the incoming schema */
+	long *map;                      /* raw records of another schema: the model's column j is in's map[j] */
+	struct pml_value *conv;         /* such a record read as the model's input */
 	int raw;
 	int feat, label;                /* columns in post; label -1 if none */
 	size_t n_in, n_out, max_batch, n;
@@ -114,7 +116,16 @@ pml_predictor_new(const struct pml_model *m, const struct pml_schema *s, size_t 
 	p->n_out = m->net->n_out;
 	p->max_batch = max_batch ? max_batch : 1;
 	pml_schema_copy(&p->in, s);
-	if (pml_schema_equal(s, &m->input, why, sizeof(why))) {
+	if (pml_schema_find(s, m->feature) < 0 && !pml_schema_equal(s, &m->input, why, sizeof(why))) {
+		/* raw records of other types or order: read them as the model's input */
+		p->map = pml_xcalloc(m->input.n_col + 1, sizeof(*p->map));
+		if (pml_schema_conform(&m->input, s, "the model", 1, p->map, why, sizeof(why)) < 0) {
+			pml_error("%s", why);
+			goto fail;
+		}
+		p->conv = pml_xcalloc(m->input.n_col + 1, sizeof(*p->conv));
+	}
+	if (p->map || pml_schema_equal(s, &m->input, why, sizeof(why))) {
 		p->raw = 1;
 		if (m->chain.n) {
 			p->chain = pml_chain_new(&m->chain, &m->input, PML_CHAIN_SERVE);
@@ -122,7 +133,7 @@ pml_predictor_new(const struct pml_model *m, const struct pml_schema *s, size_t 
 				goto fail;
 			p->post = pml_chain_output(p->chain);
 		} else {
-			p->post = &p->in;
+			p->post = p->map ? &m->input : &p->in;
 		}
 	} else {
 		int i = pml_schema_find(s, m->feature);
@@ -168,6 +179,11 @@ pml_predictor_add(struct pml_predictor *p, const struct pml_value *rec)
 	p->err[0] = 0;
 	if (p->n >= p->max_batch)
 		return set_err(p, "batch full (%zu records)", p->max_batch);
+	if (p->map) {
+		if (pml_record_conform(&p->m->input, p->map, rec, p->conv, p->err, sizeof(p->err)) < 0)
+			return -1;
+		rec = v = p->conv;
+	}
 	if (p->chain) {
 		int rc = pml_chain_apply(p->chain, rec, &v);
 
@@ -286,6 +302,8 @@ pml_predictor_free(struct pml_predictor *p)
 	if (p->chain)
 		pml_chain_free(p->chain);
 	pml_schema_release(&p->in);
+	free(p->map);
+	free(p->conv);
 	free(p->x);
 	free(p->out);
 	free(p->y);

@@ -3,8 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pml/alloc.h"
+#include "pml/err.h"
 #include "pml/schema.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -222,6 +224,90 @@ pml_schema_find(const struct pml_schema *s, const char *name)
 	return -1;
 }
 
+/*
+ * Edit distance of a[0..na) and b[0..nb) counting a swap of two
+ * neighbours as one edit (optimal string alignment), or max + 1 once it
+ * must exceed max. rows holds 3 * (nb + 1) entries.
+ */
+static size_t
+edit_distance(const char *a, size_t na, const char *b, size_t nb, size_t max, size_t *rows)
+{
+	size_t *pp = rows, *p = rows + nb + 1, *r = rows + 2 * (nb + 1), *t, i, j;
+
+	if ((na > nb ? na - nb : nb - na) > max)
+		return max + 1;
+	for (j = 0; j <= nb; j++)
+		p[j] = j;
+	for (i = 1; i <= na; i++) {
+		size_t best;
+
+		r[0] = best = i;
+		for (j = 1; j <= nb; j++) {
+			size_t d = p[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (p[j] + 1 < d)
+				d = p[j] + 1;
+			if (r[j - 1] + 1 < d)
+				d = r[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			r[j] = d;
+			if (d < best)
+				best = d;
+		}
+		if (best > max)
+			return max + 1;
+		t = pp;
+		pp = p;
+		p = r;
+		r = t;
+	}
+	return p[nb];
+}
+
+#define SUGGEST_MAX_LEN 256
+
+const char *
+pml_schema_suggest(const struct pml_schema *s, const char *name)
+{
+	size_t n = strlen(name), i, best_d, max, rows[3 * (SUGGEST_MAX_LEN + 1)];
+	const char *best = NULL;
+
+	for (i = 0; i < s->n_col; i++)
+		if (!strcasecmp(s->col[i].name, name))
+			return s->col[i].name;
+	if (n > SUGGEST_MAX_LEN)
+		return NULL;
+	max = n / 3 > 1 ? n / 3 : 1;
+	best_d = max + 1;
+	for (i = 0; i < s->n_col; i++) {
+		size_t m = strlen(s->col[i].name), d;
+
+		if (m > SUGGEST_MAX_LEN)
+			continue;
+		d = edit_distance(name, n, s->col[i].name, m, best_d - 1 < max ? best_d - 1 : max, rows);
+		if (d < best_d) {
+			best_d = d;
+			best = s->col[i].name;
+		}
+	}
+	return best;
+}
+
+int
+pml_schema_lookup(const struct pml_schema *s, const char *name, const char *where, const char *opt)
+{
+	int i = pml_schema_find(s, name);
+	const char *near;
+
+	if (i >= 0)
+		return i;
+	near = pml_schema_suggest(s, name);
+	pml_error("%s%s%s%sno column '%s'%s%s%s", where ? where : "", where ? ": " : "", opt ? opt : "",
+		  opt ? ": " : "", name, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+	return -1;
+}
+
 int
 pml_schema_find_role(const struct pml_schema *s, enum pml_role r)
 {
@@ -333,4 +419,204 @@ pml_value_num(const struct pml_value *v)
 	case PML_FLOAT: return v->u.f;
 	default: return NAN;
 	}
+}
+
+/* "2.5", "-7", "true", "a str" for messages. */
+static const char *
+value_str(const struct pml_value *v, char *buf, size_t len)
+{
+	switch (v->kind) {
+	case PML_BOOL: snprintf(buf, len, "%s", v->u.b ? "true" : "false"); break;
+	case PML_INT: snprintf(buf, len, "%lld", (long long)v->u.i); break;
+	case PML_FLOAT: snprintf(buf, len, "%.15g", v->u.f); break;
+	default: snprintf(buf, len, "%s", pml_kind_name(v->kind)); break;
+	}
+	return buf;
+}
+
+/* 2^63 as a double: int64 holds [-2^63, 2^63). */
+#define I64_LIMIT 9223372036854775808.0
+
+int
+pml_value_conform(const struct pml_column *c, const struct pml_value *in, struct pml_value *out,
+		  char *why, size_t why_len)
+{
+	char tb[64], vb[64];
+	struct pml_value v = *in;
+	size_t k;
+
+	if (v.kind == PML_NIL) {
+		*out = v;
+		return 0;
+	}
+	switch (c->type) {
+	case PML_TYPE_BOOL:
+		if (v.kind == PML_INT || v.kind == PML_FLOAT) {
+			double d = pml_value_num(&v);
+			if (d != 0 && d != 1) {
+				snprintf(why, why_len, "expected bool, got %s: not 0 or 1", value_str(&v, vb, sizeof(vb)));
+				return -1;
+			}
+			v.kind = PML_BOOL;
+			v.u.b = d == 1;
+		}
+		if (v.kind != PML_BOOL)
+			goto mismatch;
+		break;
+	case PML_TYPE_INT:
+		if (v.kind == PML_FLOAT) {
+			double d = v.u.f;
+			if (!(d >= -I64_LIMIT && d < I64_LIMIT)) {
+				snprintf(why, why_len, "expected int, got %s: out of range", value_str(&v, vb, sizeof(vb)));
+				return -1;
+			}
+			if (d != floor(d)) {
+				snprintf(why, why_len, "expected int, got %s: not a whole number",
+					 value_str(&v, vb, sizeof(vb)));
+				return -1;
+			}
+			v.kind = PML_INT;
+			v.u.i = (int64_t)d;
+		}
+		if (v.kind != PML_INT)
+			goto mismatch;
+		break;
+	case PML_TYPE_FLOAT:
+		if (v.kind == PML_INT) {
+			double d = (double)v.u.i;
+			/* exact unless the int needs more than 53 bits */
+			if (d >= I64_LIMIT || (int64_t)d != v.u.i) {
+				snprintf(why, why_len, "expected float, got %s: no exact float",
+					 value_str(&v, vb, sizeof(vb)));
+				return -1;
+			}
+			v.kind = PML_FLOAT;
+			v.u.f = d;
+		}
+		if (v.kind != PML_FLOAT)
+			goto mismatch;
+		if (!isfinite(v.u.f)) {
+			snprintf(why, why_len, "value is not finite (%s)", isnan(v.u.f) ? "nan" : "inf");
+			return -1;
+		}
+		break;
+	case PML_TYPE_STR:
+		if (v.kind != PML_STR)
+			goto mismatch;
+		break;
+	case PML_TYPE_VEC:
+		if (v.kind != PML_VEC)
+			goto mismatch;
+		if (v.u.s.len != c->n_elem * pml_elem_size(c->elem)) {
+			snprintf(why, why_len, "vector of %zu bytes, expected %zu", v.u.s.len,
+				 c->n_elem * pml_elem_size(c->elem));
+			return -1;
+		}
+		if (c->elem == PML_ELEM_F32)
+			for (k = 0; k < c->n_elem; k++) {
+				float f;
+
+				memcpy(&f, v.u.s.ptr + 4 * k, 4);
+				if (!isfinite(f)) {
+					snprintf(why, why_len, "element %zu is not finite", k);
+					return -1;
+				}
+			}
+		break;
+	}
+	*out = v;
+	return 0;
+mismatch:
+	if (v.kind != PML_INT && v.kind != PML_FLOAT)
+		snprintf(why, why_len, "expected %s, got %s", pml_column_type_str(c, tb, sizeof(tb)),
+			 pml_kind_name(v.kind));
+	else
+		snprintf(why, why_len, "expected %s, got %s %s", pml_column_type_str(c, tb, sizeof(tb)),
+			 pml_kind_name(v.kind), value_str(&v, vb, sizeof(vb)));
+	return -1;
+}
+
+int
+pml_column_conform(const struct pml_column *want, const struct pml_column *have, const char *owner,
+		   char *why, size_t why_len)
+{
+	char tw[64], th[64];
+	int ok;
+
+	pml_column_type_str(want, tw, sizeof(tw));
+	pml_column_type_str(have, th, sizeof(th));
+	/*
+	 * Scalars are judged value by value (a str column may hold only
+	 * missing values; a float column only whole numbers), so only a
+	 * vector's shape is refused here.
+	 */
+	if (want->type == PML_TYPE_VEC || have->type == PML_TYPE_VEC)
+		ok = !strcmp(tw, th);
+	else
+		ok = 1;
+	if (!ok) {
+		snprintf(why, why_len, "column '%s': %s expects %s, the records have %s", want->name, owner,
+			 tw, th);
+		return -1;
+	}
+	if (want->n_class && have->n_class &&
+	    !names_equal(want->n_class, want->classes, have->n_class, have->classes)) {
+		snprintf(why, why_len, "column '%s': %s has other class names than the records", want->name,
+			 owner);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pml_schema_conform(const struct pml_schema *want, const struct pml_schema *have, const char *owner,
+		   int extra_ok, long *map, char *why, size_t why_len)
+{
+	size_t j, n_found = 0;
+
+	for (j = 0; j < want->n_col; j++) {
+		const struct pml_column *c = &want->col[j];
+		int k = j < have->n_col && !strcmp(have->col[j].name, c->name) ? (int)j
+			: pml_schema_find(have, c->name);
+
+		map[j] = k;
+		if (k < 0) {
+			if (c->role != PML_ROLE_FEATURE)
+				continue;
+			snprintf(why, why_len, "column '%s': %s expects it, the records have no such column",
+				 c->name, owner);
+			return -1;
+		}
+		n_found++;
+		if (pml_column_conform(c, &have->col[k], owner, why, why_len) < 0)
+			return -1;
+	}
+	if (!extra_ok && n_found < have->n_col)
+		for (j = 0; j < have->n_col; j++)
+			if (pml_schema_find(want, have->col[j].name) < 0) {
+				snprintf(why, why_len, "column '%s': the records have it, %s does not know it",
+					 have->col[j].name, owner);
+				return -1;
+			}
+	return 0;
+}
+
+int
+pml_record_conform(const struct pml_schema *want, const long *map, const struct pml_value *vals,
+		   struct pml_value *out, char *why, size_t why_len)
+{
+	char msg[160];
+	size_t j;
+
+	for (j = 0; j < want->n_col; j++) {
+		if (map[j] < 0) {
+			out[j].kind = PML_NIL;
+			continue;
+		}
+		if (pml_value_conform(&want->col[j], &vals[map[j]], &out[j], msg, sizeof(msg)) < 0) {
+			snprintf(why, why_len, "column '%s': %s", want->col[j].name, msg);
+			return -1;
+		}
+	}
+	return 0;
 }

@@ -1273,44 +1273,34 @@ jp_column(struct srv *s, struct jp *j, size_t k, char *why, size_t why_len)
 	}
 	switch (c->type) {
 	case PML_TYPE_BOOL:
-		if (*j->p == 't') {
-			v->u.b = 1;
-			if (jp_lit(j, "true", 4) < 0)
+	case PML_TYPE_INT:
+	case PML_TYPE_FLOAT: {
+		/* the value as sent, then the rule every reader uses (pml_value_conform) */
+		struct pml_value in;
+		char msg[160];
+
+		if (*j->p == 't' || *j->p == 'f') {
+			in.kind = PML_BOOL;
+			in.u.b = *j->p == 't';
+			if (jp_lit(j, in.u.b ? "true" : "false", in.u.b ? 4 : 5) < 0)
 				return -1;
-		} else if (*j->p == 'f') {
-			v->u.b = 0;
-			if (jp_lit(j, "false", 5) < 0)
+		} else if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9')) {
+			if (jp_number(j, &is_int, &i, &d) < 0)
 				return -1;
+			in.kind = is_int ? PML_INT : PML_FLOAT;
+			if (is_int)
+				in.u.i = i;
+			else
+				in.u.f = d;
 		} else {
 			goto mismatch;
 		}
-		v->kind = PML_BOOL;
-		return 0;
-	case PML_TYPE_INT:
-	case PML_TYPE_FLOAT:
-		if (*j->p != '-' && (*j->p < '0' || *j->p > '9'))
-			goto mismatch;
-		if (jp_number(j, &is_int, &i, &d) < 0)
-			return -1;
-		if (c->type == PML_TYPE_FLOAT) {
-			if (!isfinite(d)) {
-				snprintf(why, why_len, "column '%s': value is not finite", c->name);
-				return 1;
-			}
-			v->kind = PML_FLOAT;
-			v->u.f = d;
-			return 0;
+		if (pml_value_conform(c, &in, v, msg, sizeof(msg)) < 0) {
+			snprintf(why, why_len, "column '%s': %s", c->name, msg);
+			return 1;
 		}
-		if (!is_int) {
-			if (d != floor(d) || fabs(d) >= 9.2e18) {
-				snprintf(why, why_len, "column '%s': expected int, got a fraction", c->name);
-				return 1;
-			}
-			i = (int64_t)d;
-		}
-		v->kind = PML_INT;
-		v->u.i = i;
 		return 0;
+	}
 	case PML_TYPE_STR:
 		if (*j->p != '"')
 			goto mismatch;
@@ -1733,25 +1723,28 @@ csv_value(struct srv *s, size_t j, const char *t, size_t n, char *why, size_t wh
 	}
 	switch (c->type) {
 	case PML_TYPE_BOOL:
-		if (!strcmp(t, "true") || !strcmp(t, "1") || !strcmp(t, "t")) {
-			v->u.b = 1;
-		} else if (!strcmp(t, "false") || !strcmp(t, "0") || !strcmp(t, "f")) {
-			v->u.b = 0;
+	case PML_TYPE_INT:
+	case PML_TYPE_FLOAT: {
+		/* the value as sent, then the rule every reader uses (pml_value_conform) */
+		struct pml_value in;
+		char msg[160];
+
+		if (!strcmp(t, "true") || !strcmp(t, "false") || !strcmp(t, "t") || !strcmp(t, "f")) {
+			in.kind = PML_BOOL;
+			in.u.b = t[0] == 't';
+		} else if (parse_num(t, n, 1, NULL, &in.u.i) == 0) {
+			in.kind = PML_INT;
+		} else if (parse_num(t, n, 0, &in.u.f, NULL) == 0) {
+			in.kind = PML_FLOAT;
 		} else {
 			goto bad;
 		}
-		v->kind = PML_BOOL;
+		if (pml_value_conform(c, &in, v, msg, sizeof(msg)) < 0) {
+			snprintf(why, why_len, "column '%s': %s", c->name, msg);
+			return -1;
+		}
 		return 0;
-	case PML_TYPE_INT:
-		if (parse_num(t, n, 1, NULL, &v->u.i) < 0)
-			goto bad;
-		v->kind = PML_INT;
-		return 0;
-	case PML_TYPE_FLOAT:
-		if (parse_num(t, n, 0, &v->u.f, NULL) < 0)
-			goto bad;
-		v->kind = PML_FLOAT;
-		return 0;
+	}
 	case PML_TYPE_STR:
 		v->kind = PML_STR;
 		v->u.s.ptr = t;
@@ -1886,11 +1879,11 @@ mp_header(struct srv *s, const msgpack_object *o)
 	const struct pml_schema *in = s->e->input;
 	struct pml_header h;
 	size_t j;
-	char tb1[64], tb2[64];
+	char why[256];
 
 	if (pml_header_decode(&h, o, in_name(s)) < 0)
 		return -1;
-	if (s->o->echo && s->out_started && !pml_schema_equal(&h.schema, &s->in_schema, tb1, sizeof(tb1))) {
+	if (s->o->echo && s->out_started && !pml_schema_equal(&h.schema, &s->in_schema, why, sizeof(why))) {
 		pml_header_release(&h);
 		fatal(s, "stream header: the columns differ from the first header's");
 		return -1;
@@ -1911,13 +1904,8 @@ mp_header(struct srv *s, const msgpack_object *o)
 				set_header_err(s, "stream header: column '%s' missing", c->name);
 			continue;
 		}
-		if (c->type == PML_TYPE_VEC) {
-			const struct pml_column *ic = &s->in_schema.col[k];
-			if (ic->type != PML_TYPE_VEC || ic->elem != c->elem || ic->n_elem != c->n_elem)
-				set_header_err(s, "stream header: column '%s' is %s, the model takes %s", c->name,
-					       pml_column_type_str(ic, tb1, sizeof(tb1)),
-					       pml_column_type_str(c, tb2, sizeof(tb2)));
-		}
+		if (pml_column_conform(c, &s->in_schema.col[k], "the model", why, sizeof(why)) < 0)
+			set_header_err(s, "stream header: %s", why);
 	}
 	if (s->o->id && s->id_field < 0 && !s->warned_id) {
 		s->warned_id = 1;

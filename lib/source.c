@@ -20,6 +20,10 @@ struct pml_source {
 	int label;                     /* label column checked against classes, or -1 */
 	size_t n_class;
 	uint64_t n_rec;
+	/* schema_from: forced types, and where each of its columns is in the reader's */
+	struct pml_csv_type *types;
+	long *map;
+	struct pml_value *vals;
 };
 
 void
@@ -56,6 +60,84 @@ reader_schema(const struct pml_source *s)
 	       : s->svm ? pml_svm_schema(s->svm) : pml_jsonl_schema(s->js);
 }
 
+int
+pml_schema_agrees(const struct pml_schema *schema, const char *name, const struct pml_csv_type *type,
+		  size_t n_type, const char *const *role)
+{
+	size_t t;
+	int r, j;
+
+	for (t = 0; t < n_type; t++) {
+		if ((j = pml_schema_find(schema, type[t].col)) < 0)
+			return pml_error("--type %s=%s: %s has no column '%s'", type[t].col,
+					 pml_type_name(type[t].type), name, type[t].col);
+		if (schema->col[j].type != type[t].type)
+			return pml_error("--type %s=%s: in %s the column is %s", type[t].col,
+					 pml_type_name(type[t].type), name, pml_type_name(schema->col[j].type));
+	}
+	for (r = PML_ROLE_LABEL; r <= PML_ROLE_WEIGHT; r++) {
+		if (!role[r])
+			continue;
+		j = pml_schema_find(schema, role[r]);
+		if (j < 0 || schema->col[j].role != (enum pml_role)r) {
+			int k = pml_schema_find_role(schema, (enum pml_role)r);
+			if (k < 0)
+				return pml_error("--%s %s: %s has no %s column", pml_role_name((enum pml_role)r),
+						 role[r], name, pml_role_name((enum pml_role)r));
+			return pml_error("--%s %s: the %s column of %s is '%s'", pml_role_name((enum pml_role)r),
+					 role[r], pml_role_name((enum pml_role)r), name, schema->col[k].name);
+		}
+	}
+	return 0;
+}
+
+/* --schema-from: every scalar column's type, for the CSV and JSON readers. */
+static int
+schema_from_types(struct pml_source *s, enum pml_format f, const struct pml_source_opts *o,
+		  struct pml_csv_opts *co, struct pml_jsonl_opts *jo)
+{
+	const struct pml_schema *want = o->schema_from;
+	size_t j, n = 0;
+
+	if (f != PML_FMT_CSV && f != PML_FMT_TSV && f != PML_FMT_JSONL)
+		return pml_error("%s: --schema-from reads CSV, TSV and JSON lines only", s->name);
+	s->types = pml_xcalloc(want->n_col + 1, sizeof(*s->types));
+	for (j = 0; j < want->n_col; j++) {
+		if (want->col[j].type == PML_TYPE_VEC) {
+			if (f != PML_FMT_JSONL)
+				return pml_error("%s: column '%s' of %s is a vector, which CSV cannot hold",
+						 s->name, want->col[j].name, o->schema_from_name);
+			continue;
+		}
+		s->types[n].col = want->col[j].name;
+		s->types[n++].type = want->col[j].type;
+	}
+	co->type = jo->type = s->types;
+	co->n_type = jo->n_type = n;
+	co->type_missing_ok = jo->type_missing_ok = 1;  /* fit_schema_from() says what is missing */
+	return 0;
+}
+
+/* --schema-from: the reader's columns by name, in the schema's order. */
+static int
+fit_schema_from(struct pml_source *s, const struct pml_source_opts *o)
+{
+	const struct pml_schema *want = o->schema_from;
+	char owner[300], why[600];
+
+	snprintf(owner, sizeof(owner), "the schema of %s", o->schema_from_name);
+	s->map = pml_xcalloc(want->n_col + 1, sizeof(*s->map));
+	if (pml_schema_conform(want, reader_schema(s), owner, 0, s->map, why, sizeof(why)) < 0)
+		return pml_error("%s: %s", s->name, why);
+	pml_schema_copy(&s->schema, want);
+	s->vals = pml_xcalloc(want->n_col + 1, sizeof(*s->vals));
+	s->label = pml_schema_find_role(want, PML_ROLE_LABEL);
+	s->n_class = s->label >= 0 ? want->col[s->label].n_class : 0;
+	if (!s->n_class)
+		s->label = -1;
+	return 0;
+}
+
 /* Roles and class names on a copy of the reader's schema. */
 static int
 shape_schema(struct pml_source *s, const struct pml_source_opts *o)
@@ -64,13 +146,18 @@ shape_schema(struct pml_source *s, const struct pml_source_opts *o)
 	int r, j;
 	size_t k;
 
+	if (o->schema_from)
+		return fit_schema_from(s, o);
+
 	pml_schema_copy(dst, reader_schema(s));
 	for (r = PML_ROLE_LABEL; r <= PML_ROLE_WEIGHT; r++) {
 		if (!o->role[r])
 			continue;
-		if ((j = pml_schema_find(dst, o->role[r])) < 0)
-			return pml_error("%s: no column '%s' (--%s)", s->name, o->role[r],
-					 pml_role_name((enum pml_role)r));
+		if ((j = pml_schema_find(dst, o->role[r])) < 0) {
+			char opt[16];
+			snprintf(opt, sizeof(opt), "--%s", pml_role_name((enum pml_role)r));
+			return pml_schema_lookup(dst, o->role[r], s->name, opt);
+		}
 		for (k = 0; k < dst->n_col; k++)
 			if (dst->col[k].role == (enum pml_role)r)
 				dst->col[k].role = PML_ROLE_FEATURE;
@@ -94,12 +181,17 @@ pml_source_open(enum pml_format f, const char *path, const char *labels,
 {
 	struct pml_source *s = pml_xcalloc(1, sizeof(*s));
 	struct pml_csv_opts co = o->csv;
+	struct pml_jsonl_opts jo = o->js;
 	int ok;
 
 	s->name = path && strcmp(path, "-") ? path : "stdin";
 	s->label = -1;
 	if (!co.delim)
 		co.delim = f == PML_FMT_TSV ? '\t' : ',';
+	if (o->schema_from && schema_from_types(s, f, o, &co, &jo) < 0) {
+		pml_source_free(s);
+		return NULL;
+	}
 	switch (f) {
 	case PML_FMT_CSV:
 	case PML_FMT_TSV:
@@ -112,11 +204,11 @@ pml_source_open(enum pml_format f, const char *path, const char *labels,
 		ok = (s->svm = pml_svm_open(path, &o->svm)) != NULL;
 		break;
 	default:
-		ok = (s->js = pml_jsonl_open(path, &o->js)) != NULL;
+		ok = (s->js = pml_jsonl_open(path, &jo)) != NULL;
 		break;
 	}
 	if (!ok) {
-		free(s);
+		pml_source_free(s);
 		return NULL;
 	}
 	if (shape_schema(s, o) < 0) {
@@ -142,6 +234,13 @@ pml_source_next(struct pml_source *s, const struct pml_value **vals)
 	if (rc <= 0)
 		return rc;
 	s->n_rec++;
+	if (s->map) {
+		char why[256];
+
+		if (pml_record_conform(&s->schema, s->map, *vals, s->vals, why, sizeof(why)) < 0)
+			return pml_error("%s: record %llu, %s", s->name, (unsigned long long)s->n_rec, why);
+		*vals = s->vals;
+	}
 	v = *vals;
 	if (s->label >= 0 && v[s->label].kind == PML_INT &&
 	    (v[s->label].u.i < 0 || (uint64_t)v[s->label].u.i >= s->n_class))
@@ -203,5 +302,8 @@ pml_source_free(struct pml_source *s)
 	pml_svm_free(s->svm);
 	pml_jsonl_free(s->js);
 	pml_schema_release(&s->schema);
+	free(s->types);
+	free(s->map);
+	free(s->vals);
 	free(s);
 }

@@ -565,6 +565,9 @@ struct pml_reader {
 	size_t raw_len;
 	struct pml_buf stats;
 	char where[512];
+	/* pml_reader_conform(): the input's own schema, and where each of header.schema's columns is */
+	struct pml_schema own;
+	long *map;
 };
 
 static const char *
@@ -660,88 +663,87 @@ int
 pml_value_from_mp(const struct pml_column *c, const msgpack_object *o, struct pml_value *v,
 		  char *why, size_t why_len)
 {
+	struct pml_value in;
 	char tb[64];
-	size_t k, want;
 
-	if (o->type == MSGPACK_OBJECT_NIL) {
-		v->kind = PML_NIL;
+	/* the common case first: the value has the column's own type */
+	if (c->type == PML_TYPE_FLOAT && (o->type == MSGPACK_OBJECT_FLOAT64 || o->type == MSGPACK_OBJECT_FLOAT32) &&
+	    isfinite(o->via.f64)) {
+		v->kind = PML_FLOAT;
+		v->u.f = o->via.f64;
 		return 0;
 	}
-	switch (c->type) {
-	case PML_TYPE_BOOL:
-		if (o->type != MSGPACK_OBJECT_BOOLEAN)
-			break;
-		v->kind = PML_BOOL;
-		v->u.b = o->via.boolean;
-		return 0;
-	case PML_TYPE_INT:
-		if (pml_mp_i64(o, &v->u.i) < 0) {
-			if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
-				break;
-			snprintf(why, why_len, "integer out of range");
-			return -1;
-		}
-		v->kind = PML_INT;
-		return 0;
-	case PML_TYPE_FLOAT:
-		if (pml_mp_double(o, &v->u.f) < 0)
-			break;
-		if (!isfinite(v->u.f)) {
-			snprintf(why, why_len, "value is not finite (%s)", isnan(v->u.f) ? "nan" : "inf");
-			return -1;
-		}
-		v->kind = PML_FLOAT;
-		return 0;
-	case PML_TYPE_STR:
-		if (o->type != MSGPACK_OBJECT_STR)
-			break;
+	if (c->type == PML_TYPE_STR && o->type == MSGPACK_OBJECT_STR) {
 		v->kind = PML_STR;
 		v->u.s.ptr = o->via.str.ptr;
 		v->u.s.len = o->via.str.size;
 		return 0;
-	case PML_TYPE_VEC:
-		if (o->type != MSGPACK_OBJECT_BIN)
-			break;
-		want = c->n_elem * pml_elem_size(c->elem);
-		if (o->via.bin.size != want) {
-			snprintf(why, why_len, "vector of %u bytes, expected %zu", o->via.bin.size, want);
-			return -1;
-		}
-		if (c->elem == PML_ELEM_F32)
-			for (k = 0; k < c->n_elem; k++) {
-				float f;
-
-				memcpy(&f, o->via.bin.ptr + 4 * k, 4);
-				if (!isfinite(f)) {
-					snprintf(why, why_len, "element %zu is not finite", k);
-					return -1;
-				}
-			}
-		v->kind = PML_VEC;
-		v->u.s.ptr = o->via.bin.ptr;
-		v->u.s.len = o->via.bin.size;
+	}
+	if (c->type == PML_TYPE_INT && (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER ||
+					 o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) && pml_mp_i64(o, &v->u.i) == 0) {
+		v->kind = PML_INT;
 		return 0;
 	}
-	snprintf(why, why_len, "expected %s, got %s", pml_column_type_str(c, tb, sizeof(tb)),
-		 pml_mp_kind_name(o));
-	return -1;
+	/* else the value as it is, then the one rule for reading it as c's type */
+	switch (o->type) {
+	case MSGPACK_OBJECT_NIL:
+		v->kind = PML_NIL;
+		return 0;
+	case MSGPACK_OBJECT_BOOLEAN:
+		in.kind = PML_BOOL;
+		in.u.b = o->via.boolean;
+		break;
+	case MSGPACK_OBJECT_POSITIVE_INTEGER:
+	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
+		if (pml_mp_i64(o, &in.u.i) < 0) {
+			snprintf(why, why_len, "integer out of range");
+			return -1;
+		}
+		in.kind = PML_INT;
+		break;
+	case MSGPACK_OBJECT_FLOAT32:
+	case MSGPACK_OBJECT_FLOAT64:
+		in.kind = PML_FLOAT;
+		in.u.f = o->via.f64;
+		break;
+	case MSGPACK_OBJECT_STR:
+		in.kind = PML_STR;
+		in.u.s.ptr = o->via.str.ptr;
+		in.u.s.len = o->via.str.size;
+		break;
+	case MSGPACK_OBJECT_BIN:
+		in.kind = PML_VEC;
+		in.u.s.ptr = o->via.bin.ptr;
+		in.u.s.len = o->via.bin.size;
+		break;
+	default:
+		snprintf(why, why_len, "expected %s, got %s", pml_column_type_str(c, tb, sizeof(tb)),
+			 pml_mp_kind_name(o));
+		return -1;
+	}
+	return pml_value_conform(c, &in, v, why, why_len);
 }
 
 static int
 convert_record(struct pml_reader *r, const msgpack_object *arr)
 {
 	const struct pml_schema *s = &r->header.schema;
+	size_t n_in = r->map ? r->own.n_col : s->n_col;
 	char why[128];
 	uint32_t i;
 
-	if (arr->via.array.size != s->n_col)
+	if (arr->via.array.size != n_in)
 		return pml_error("%s: record %llu: %u values for %zu columns", cur_name(r),
-				 (unsigned long long)r->rec_no, arr->via.array.size, s->n_col);
-	for (i = 0; i < s->n_col; i++)
-		if (pml_value_from_mp(&s->col[i], &arr->via.array.ptr[i], &r->vals[i], why,
-				      sizeof(why)) < 0)
+				 (unsigned long long)r->rec_no, arr->via.array.size, n_in);
+	for (i = 0; i < s->n_col; i++) {
+		long k = r->map ? r->map[i] : (long)i;
+		static const msgpack_object nil = { MSGPACK_OBJECT_NIL, { 0 } };
+
+		if (pml_value_from_mp(&s->col[i], k >= 0 ? &arr->via.array.ptr[k] : &nil, &r->vals[i],
+				      why, sizeof(why)) < 0)
 			return pml_error("%s: record %llu, column '%s': %s", cur_name(r),
 					 (unsigned long long)r->rec_no, s->col[i].name, why);
+	}
 	return 0;
 }
 
@@ -793,7 +795,7 @@ take_header(struct pml_reader *r, const msgpack_object *o)
 		r->vals = pml_xcalloc(h.schema.n_col ? h.schema.n_col : 1, sizeof(*r->vals));
 	} else {
 		const char *what = "schema differs from the first input's: ";
-		int same = pml_schema_equal(&r->header.schema, &h.schema, why, sizeof(why));
+		int same = pml_schema_equal(r->map ? &r->own : &r->header.schema, &h.schema, why, sizeof(why));
 		if (same && !chains_equal(&r->header, &h, why, sizeof(why))) {
 			what = "cannot concatenate: ";
 			same = 0;
@@ -988,5 +990,28 @@ pml_reader_free(struct pml_reader *r)
 	pml_buf_release(&r->stats);
 	free(r->vals);
 	free(r->buf);
+	pml_schema_release(&r->own);
+	free(r->map);
 	free(r);
+}
+
+int
+pml_reader_conform(struct pml_reader *r, const struct pml_schema *want, const char *owner, int extra_ok)
+{
+	long *map = pml_xcalloc(want->n_col + 1, sizeof(*map));
+	char why[512];
+
+	if (r->map || r->count)
+		PML_BUG("pml_reader_conform: called twice or after the first record");
+	if (pml_schema_conform(want, &r->header.schema, owner, extra_ok, map, why, sizeof(why)) < 0) {
+		free(map);
+		return pml_error("%s: %s", cur_name(r), why);
+	}
+	r->map = map;
+	r->own = r->header.schema;
+	pml_schema_init(&r->header.schema);
+	pml_schema_copy(&r->header.schema, want);
+	free(r->vals);
+	r->vals = pml_xcalloc(want->n_col + 1, sizeof(*r->vals));
+	return 0;
 }

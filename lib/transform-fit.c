@@ -169,6 +169,46 @@ cols_begin(void *arg, const struct pml_schema *s)
 	return 0;
 }
 
+/* The column edits: name an unknown column with its option and a hint now, not as a chain step. */
+static int
+names_begin(void *arg, const struct pml_schema *s)
+{
+	const struct pml_clean_opts *o = ((struct cols_fit *)arg)->o;
+	size_t i, k;
+	int renamed;
+
+	for (i = 0; i < o->n_keep; i++)
+		if (pml_schema_lookup(s, o->keep[i], o->where, "--keep") < 0)
+			return -1;
+	for (i = 0; i < o->n_drop; i++)
+		if (pml_schema_lookup(s, o->drop[i], o->where, "--drop") < 0)
+			return -1;
+	for (i = 0; i < o->n_rename; i++) {
+		char *from;
+		const char *to;
+		int c;
+		split_eq(o->rename[i], &from, &to);
+		c = pml_schema_lookup(s, from, o->where, "--rename");
+		free(from);
+		if (c < 0)
+			return -1;
+	}
+	for (i = 0; i < o->n_cast; i++) {
+		char *col;
+		const char *type;
+		split_eq(o->cast[i], &col, &type);
+		for (renamed = 0, k = 0; k < o->n_rename && !renamed; k++) {
+			const char *eq = strchr(o->rename[k], '=');
+			renamed = eq && !strcmp(eq + 1, col);
+		}
+		k = renamed || pml_schema_lookup(s, col, o->where, "--cast") >= 0;
+		free(col);
+		if (!k)
+			return -1;
+	}
+	return 0;
+}
+
 static void
 no_add(void *arg, const struct pml_value *v)
 {
@@ -448,9 +488,9 @@ out_begin(void *arg, const struct pml_schema *s)
 	pml_schema_copy(&f->s, s);
 	if (o->n_out_cols) {
 		for (j = 0; j < o->n_out_cols; j++) {
-			int c = pml_schema_find(s, o->out_cols[j]);
+			int c = pml_schema_lookup(s, o->out_cols[j], o->where, "--outlier-columns");
 			if (c < 0)
-				return pml_error("--outlier-columns: no column '%s'", o->out_cols[j]);
+				return -1;
 			if (!is_numeric(s->col[c].type))
 				return pml_error("--outlier-columns: column '%s' is %s, not numeric",
 						 o->out_cols[j], pml_type_name(s->col[c].type));
@@ -572,10 +612,9 @@ fill_begin(void *arg, const struct pml_schema *s)
 				continue;
 			}
 			if (pass == 0) {
-				int c = pml_schema_find(s, col);
+				int c = pml_schema_lookup(s, col, o->where, "--fill");
 				struct target *x;
 				if (c < 0) {
-					pml_error("--fill: no column '%s'", col);
 					free(col);
 					return -1;
 				}
@@ -731,7 +770,7 @@ pml_clean_fitters(const struct pml_clean_opts *o, struct pml_fitter *fit)
 	size_t n = 0;
 	struct nf_fit *nf;
 
-	fit[n++] = (struct pml_fitter){ cols_begin, no_add, cols_end, new_cols(o) };
+	fit[n++] = (struct pml_fitter){ names_begin, no_add, cols_end, new_cols(o) };
 	nf = pml_xcalloc(1, sizeof(*nf));
 	nf->base.release = nf_release;
 	nf->o = o;
@@ -854,9 +893,9 @@ prep_begin(void *arg, const struct pml_schema *s)
 	memset(&f->label, 0, sizeof(f->label));
 	pml_counter_init(&f->label.cnt);
 	if (o->label) {
-		f->label_col = pml_schema_find(s, o->label);
+		f->label_col = pml_schema_lookup(s, o->label, o->where, "--label");
 		if (f->label_col < 0)
-			return pml_error("--label: no column '%s'", o->label);
+			return -1;
 		f->label_role_step = s->col[f->label_col].role != PML_ROLE_LABEL;
 		for (j = 0; j < s->n_col; j++)
 			if ((int)j != f->label_col && s->col[j].role == PML_ROLE_LABEL)
@@ -877,18 +916,18 @@ prep_begin(void *arg, const struct pml_schema *s)
 		}
 	}
 	for (i = 0; i < o->n_text; i++) {
-		int c = pml_schema_find(s, o->text[i]);
+		int c = pml_schema_lookup(s, o->text[i], o->where, "--text");
 		if (c < 0)
-			return pml_error("--text: no column '%s'", o->text[i]);
+			return -1;
 		if (s->col[c].type != PML_TYPE_STR)
 			return pml_error("--text: column '%s' is %s, not str", o->text[i],
 					 pml_type_name(s->col[c].type));
 	}
 	if (o->n_onehot) {
 		for (i = 0; i < o->n_onehot; i++) {
-			int c = pml_schema_find(s, o->onehot[i]);
+			int c = pml_schema_lookup(s, o->onehot[i], o->where, "--onehot");
 			if (c < 0)
-				return pml_error("--onehot: no column '%s'", o->onehot[i]);
+				return -1;
 			if (s->col[c].type == PML_TYPE_VEC || s->col[c].type == PML_TYPE_FLOAT)
 				return pml_error("--onehot: column '%s' is %s: one-hot needs str, int or bool",
 						 o->onehot[i], pml_type_name(s->col[c].type));
@@ -942,8 +981,7 @@ prep_begin(void *arg, const struct pml_schema *s)
 				if (x->use_m || x->use_q)
 					need = 1;
 			}
-			if (!star && pml_schema_find(s, col) < 0) {
-				pml_error("--scale: no column '%s'", col);
+			if (!star && pml_schema_lookup(s, col, o->where, "--scale") < 0) {
 				free(col);
 				return -1;
 			}

@@ -126,8 +126,8 @@ run_hash(const struct pml_split *sp, struct pml_reader *r, struct outs *o)
 	int kc = -1, rc;
 
 	seed = pml_hash64(sp->salt ? sp->salt : "", sp->salt ? strlen(sp->salt) : 0, 0x73706c6974ULL);
-	if (sp->key && (kc = pml_schema_find(s, sp->key)) < 0)
-		return pml_error("--key: no column '%s'", sp->key);
+	if (sp->key && (kc = pml_schema_lookup(s, sp->key, pml_reader_file(r), "--key")) < 0)
+		return -1;
 	while ((rc = pml_reader_next(r, &v)) > 0) {
 		const void *p;
 		size_t len, set = 0;
@@ -195,16 +195,15 @@ pml_split_run(const struct pml_split *sp)
 		return rc;
 	}
 	if (sp->group) {
-		if ((kc = pml_schema_find(s, sp->group)) < 0) {
+		if ((kc = pml_schema_lookup(s, sp->group, pml_reader_file(r), "--group")) < 0) {
 			pml_reader_free(r);
-			return pml_error("--group: no column '%s'", sp->group);
+			return -1;
 		}
 	} else if (sp->stratify) {
-		kc = sp->label ? pml_schema_find(s, sp->label) : pml_schema_find_role(s, PML_ROLE_LABEL);
+		kc = sp->label ? pml_schema_lookup(s, sp->label, pml_reader_file(r), "--stratify")
+		     : pml_schema_find_role(s, PML_ROLE_LABEL);
 		if (kc < 0) {
-			if (sp->label)
-				pml_error("--stratify: %s: no column '%s'", pml_reader_file(r), sp->label);
-			else
+			if (!sp->label)
 				pml_error("--stratify: %s: no column has role label (name one with --label)",
 					  pml_reader_file(r));
 			pml_reader_free(r);

@@ -367,9 +367,9 @@ dedup_setup(struct run *u, const struct pml_schema *s)
 	u->key_idx = pml_xcalloc(u->st->n_dedup_cols, sizeof(*u->key_idx));
 	u->key_vals = pml_xcalloc(u->st->n_dedup_cols, sizeof(*u->key_vals));
 	for (k = 0; k < u->st->n_dedup_cols; k++) {
-		int j = pml_schema_find(s, u->st->dedup_cols[k]);
+		int j = pml_schema_lookup(s, u->st->dedup_cols[k], pml_reader_file(u->r), "--dedup");
 		if (j < 0)
-			return pml_error("--dedup: no column '%s'", u->st->dedup_cols[k]);
+			return -1;
 		u->key_idx[k] = j;
 		{
 			struct pml_column *kcol = pml_schema_add(&u->key_schema, "k", PML_TYPE_INT);
@@ -418,6 +418,18 @@ dedup_step(struct pml_rawlist *steps, const struct pml_stage *st)
 		pml_mp_pack_cstr(&pk, st->dedup_cols[k]);
 	pml_rawlist_add(steps, b.buf, b.len);
 	pml_buf_release(&b);
+}
+
+/* --dedup's key columns must be in s, the columns the dedup step will see. */
+static int
+dedup_cols_check(struct run *u, const struct pml_schema *s)
+{
+	size_t k;
+
+	for (k = 0; k < u->st->n_dedup_cols; k++)
+		if (pml_schema_lookup(s, u->st->dedup_cols[k], pml_reader_file(u->r), "--dedup") < 0)
+			return -1;
+	return 0;
 }
 
 static int
@@ -713,6 +725,20 @@ load_apply(const char *path, struct pml_header *h)
 	return 0;
 }
 
+/*
+ * Raw records whose columns differ from the chain's input only in types
+ * that convert without loss (or in order) are read as the chain's input.
+ */
+static int
+conform_apply(struct run *u, const struct pml_header *ha)
+{
+	char why[256];
+
+	if (u->hin->chain.n || !ha->chain.n || pml_schema_equal(&ha->chain_input, &u->hin->schema, why, sizeof(why)))
+		return 0;
+	return pml_reader_conform(u->r, &ha->chain_input, "the chain", 0);
+}
+
 int
 pml_stage_run(const struct pml_stage *st)
 {
@@ -740,7 +766,7 @@ pml_stage_run(const struct pml_stage *st)
 	if (st->apply) {
 		struct pml_header ha;
 		pml_header_init(&ha);
-		if (load_apply(st->apply, &ha) < 0 ||
+		if (load_apply(st->apply, &ha) < 0 || conform_apply(&u, &ha) < 0 ||
 		    pml_chain_remaining(&ha, u.hin, &u.steps, st->apply) < 0) {
 			pml_header_release(&ha);
 			goto out;
@@ -760,6 +786,8 @@ pml_stage_run(const struct pml_stage *st)
 				goto out;
 			if (need && !u.spooled) {
 				/* The first fitter that needs data: read the input now. */
+				if (st->dedup && dedup_cols_check(&u, pml_chain_output(c)) < 0)
+					goto out;
 				pml_chain_free(c);
 				if (st->dedup)
 					dedup_step(&u.steps, st);
@@ -796,8 +824,13 @@ pml_stage_run(const struct pml_stage *st)
 			if (ft->end(ft->arg, pml_chain_output(c), &u.steps) < 0)
 				goto out;
 		}
-		if (!u.spooled && st->dedup)
+		if (!u.spooled && st->dedup) {
+			pml_chain_free(c);
+			c = chain_range(&u, 0, u.steps.n, sin);
+			if (!c || dedup_cols_check(&u, pml_chain_output(c)) < 0)
+				goto out;
 			dedup_step(&u.steps, st);
+		}
 	}
 	(void)why;
 	/* The whole new chain, for the output schema and the summary. */

@@ -151,6 +151,15 @@ perr(struct ctx *x, const char *fmt, ...)
 	return pml_error("chain step %zu: %s", x->i + 1, msg);
 }
 
+static int
+no_column(struct ctx *x, const struct pml_schema *in, const char *name)
+{
+	const char *near = pml_schema_suggest(in, name);
+
+	return perr(x, "no column '%s' in the input%s%s%s", name, near ? "; did you mean '" : "",
+		    near ? near : "", near ? "'?" : "");
+}
+
 static char *
 get_str(struct ctx *x, const char *key, int required)
 {
@@ -207,7 +216,7 @@ get_col(struct ctx *x, const struct pml_schema *in, const char *key, char **name
 		return -1;
 	i = pml_schema_find(in, s);
 	if (i < 0) {
-		perr(x, "no column '%s' in the input", s);
+		no_column(x, in, s);
 		free(s);
 		return -1;
 	}
@@ -236,7 +245,7 @@ get_cols(struct ctx *x, const struct pml_schema *in, const char *key, int **cols
 			return perr(x, "'%s' holds a non-string", key);
 		j = pml_schema_find(in, s);
 		if (j < 0) {
-			perr(x, "no column '%s' in the input", s);
+			no_column(x, in, s);
 			free(s);
 			return -1;
 		}

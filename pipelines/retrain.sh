@@ -54,8 +54,14 @@ if it passes the gate against the serving one; signal pml-serve-stdin.
   -q, --quiet            log line to the log file only
   -h, --help             show this help
 
+New CSV, TSV and JSON-lines files are read with the accumulated data's
+schema (pml-collect --schema-from), else the serving model's; a file that
+cannot be read so moves to rejected/ with a log line naming it, and the
+other files go on.
+
 Exit status: 0 promoted, nothing to do, or another run busy; 1 a step
-failed (the serving model is untouched; the new files stay in the inbox);
+failed (the serving model is untouched; the new files stay in the inbox),
+or every new file was rejected;
 2 usage; 3 the gate failed (the new files move to rejected/ and are not
 kept in the accumulated data; the serving model is untouched).
 Tools are found through PATH, or in PML_BIN if set.
@@ -172,20 +178,56 @@ run() { # run STEP CMD...: stderr into $WORK/err, shown on failure
 	"$@" 2> "$WORK/err" || { cat "$WORK/err" >&2; fail "$(tail -n 1 "$WORK/err")"; }
 }
 
-# 数据收集 collect each new file; append to the accumulated raw data
+# 数据收集 collect each new file; append to the accumulated raw data.
+# CSV, TSV and JSON lines are read with the schema of the accumulated data
+# (else of the serving model, else of this run's first good file): a batch
+# whose float column holds only whole numbers stays float. A file that
+# cannot be read so moves to rejected/ with a log line naming it, and the
+# other files go on.
+SCHEMA=
+if [ -f "$DATA" ]; then SCHEMA=$DATA; elif [ -f "$MODEL" ]; then SCHEMA=$MODEL; fi
 i=0
+n_rej=0
+: > "$WORK/new.ok"
 while IFS='	' read -r kind f l; do
 	i=$((i + 1))
+	STEP=collect
+	from=
+	case ${f##*/} in
+	*.svm|*.svm.gz|*.libsvm|*.libsvm.gz|*.svmlight|*.svmlight.gz) ;;
+	*) [ "$kind" = idx ] || from=$SCHEMA ;;
+	esac
 	if [ "$kind" = idx ]; then
-		eval "run collect pml-collect -q $COLLECT_OPTS -o \"\$WORK/new\$i.mp\" --idx \"\$f\" \"\$l\""
+		eval "pml-collect -q $COLLECT_OPTS -o \"\$WORK/new\$i.mp\" --idx \"\$f\" \"\$l\"" 2> "$WORK/err"
 	else
-		eval "run collect pml-collect -q $COLLECT_OPTS -o \"\$WORK/new\$i.mp\" \"\$f\""
+		eval "pml-collect -q $COLLECT_OPTS \${from:+--schema-from \"\$from\"} -o \"\$WORK/new\$i.mp\" \"\$f\"" 2> "$WORK/err"
 	fi
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		printf '%s\t%s\t%s\n' "$kind" "$f" "$l" >> "$WORK/new.ok"
+		[ -n "$SCHEMA" ] || [ "$kind" = idx ] || SCHEMA=$WORK/new$i.mp
+		continue
+	fi
+	cat "$WORK/err" >&2
+	[ "$rc" = 2 ] && fail "$(tail -n 1 "$WORK/err")"   # a usage error: the options, not the file
+	rm -f "$WORK/new$i.mp"
+	mv -f "$f" "$DIR/rejected/" && { [ -z "$l" ] || mv -f "$l" "$DIR/rejected/"; }
+	n_rej=$((n_rej + 1))
+	log "rejected $f: $(tail -n 1 "$WORK/err" | sed 's/^pml-collect: error: //'); moved to $DIR/rejected/"
 done < "$NEW"
+mv -f "$WORK/new.ok" "$NEW"
+n_new=$(wc -l < "$NEW" | tr -d ' ')
+rejected=
+[ "$n_rej" = 0 ] || rejected="; $n_rej file(s) rejected"
+if [ "$n_new" = 0 ] && [ "$n_rej" != 0 ] && [ "$FORCE" = 0 ]; then
+	log "nothing to train on: every new file was rejected$rejected"
+	exit 1
+fi
 set --
 [ -f "$DATA" ] && set -- "$DATA"
 j=1
 while [ "$j" -le "$i" ]; do
+	if [ ! -f "$WORK/new$j.mp" ]; then j=$((j + 1)); continue; fi
 	# streams concatenate only with equal fitted chains: new records get
 	# the accumulated data's chain first
 	if [ -f "$DATA" ]; then
@@ -244,7 +286,7 @@ if [ "$rc" = 3 ]; then
 	while IFS='	' read -r kind f l; do
 		mv -f "$f" "$DIR/rejected/" && { [ -z "$l" ] || mv -f "$l" "$DIR/rejected/"; }
 	done < "$NEW"
-	log "gate failed: $what: $(sed 's/^pml-eval: gate failed: //' "$WORK/err" | paste -sd';' -); serving model untouched; $n_new new file(s) moved to rejected/"
+	log "gate failed: $what: $(sed 's/^pml-eval: gate failed: //' "$WORK/err" | paste -sd';' -); serving model untouched; $n_new new file(s) moved to rejected/$rejected"
 	exit 3
 elif [ "$rc" != 0 ]; then
 	cat "$WORK/err" >&2
@@ -278,5 +320,5 @@ if [ -s "$PIDFILE" ]; then
 	   else sig="pml-serve-stdin $pid not running"; fi ;;
 	esac
 fi
-log "promoted: $what; $n_new new file(s), $(pml-cat --count "$DATA" 2>/dev/null || echo '?') records in all; $sig$warn"
+log "promoted: $what; $n_new new file(s)$rejected, $(pml-cat --count "$DATA" 2>/dev/null || echo '?') records in all; $sig$warn"
 exit 0

@@ -39,7 +39,11 @@
  *     either way;
  *   - a column with no value in those rows is str.
  * A later value that does not fit its column's type is an error naming
- * file, line and column and suggesting --type COL=str. Numbers are parsed
+ * file, line and column and suggesting --type COL=str; so is a later code
+ * with a leading zero in an inferred int or float column ("007" after the
+ * inference rows is an error, never silently 7: in those rows it would
+ * have made the column str). A column typed by --type reads "007" as 7
+ * wherever it is. Numbers are parsed
  * without the locale. Strings must be valid UTF-8 without NUL bytes; a
  * field longer than max_field bytes is an error.
  *
@@ -76,6 +80,7 @@ struct pml_csv_opts {
 	const char *na;         /* comma-separated missing spellings; "" is one empty spelling */
 	size_t n_type;
 	const struct pml_csv_type *type;
+	int type_missing_ok;    /* a type for a column the file lacks is no error */
 	int no_thread;          /* parse in the caller's thread (default: a reader thread) */
 };
 

@@ -37,6 +37,7 @@ struct pml_jsonl_opts {
 	size_t max_line;        /* 0: PML_JSONL_MAX_LINE */
 	size_t n_type;
 	const struct pml_csv_type *type;
+	int type_missing_ok;    /* a type for a key the file lacks is no error */
 };
 
 struct pml_jsonl;

@@ -111,6 +111,14 @@ struct pml_train_meta {
 void pml_model_from_training(struct pml_model *m, struct pml_net *net,
 			     const struct pml_train_meta *tm);
 
+/*
+ * The raw columns data must have to be read as path's data was (for
+ * pml-collect --schema-from): a model's input, or a stream's columns
+ * (the input of its fitted chain when it has one). Into out (initialised
+ * here). 0, or -1 with a message naming path.
+ */
+int pml_schema_load(const char *path, struct pml_schema *out);
+
 #ifdef __cplusplus
 }
 #endif

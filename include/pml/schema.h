@@ -115,6 +115,20 @@ void pml_names_free(size_t n, char **names);
 void pml_column_release(struct pml_column *c);
 /* Index of the column named name, or -1. */
 int pml_schema_find(const struct pml_schema *s, const char *name);
+/*
+ * Index of the column named name, or -1 after an error naming where (a
+ * file; may be NULL) and opt (the option that named the column; may be
+ * NULL), with a hint when a column has a near name:
+ * "train.mp: --fill: no column 'zn'; did you mean 'ZN'?"
+ * Every option that names a column looks it up here.
+ */
+int pml_schema_lookup(const struct pml_schema *s, const char *name, const char *where, const char *opt);
+/*
+ * The column name nearest to name, for a "did you mean" hint: the same
+ * name in another case, else the one fewest edits away (at most a third
+ * of its length, and 1 for short names), the first on a tie; or NULL.
+ */
+const char *pml_schema_suggest(const struct pml_schema *s, const char *name);
 /* Index of the first column with role r, or -1. */
 int pml_schema_find_role(const struct pml_schema *s, enum pml_role r);
 /*
@@ -124,6 +138,52 @@ int pml_schema_find_role(const struct pml_schema *s, enum pml_role r);
 int pml_schema_equal(const struct pml_schema *a, const struct pml_schema *b, char *why, size_t why_len);
 /* "vec u8[28,28]", "int", ... into buf. */
 const char *pml_column_type_str(const struct pml_column *c, char *buf, size_t len);
+
+/*
+ * Reading records as another schema: one rule for pml-eval, --apply and
+ * pml-serve-stdin (and for a stream's own records). A value is read as
+ * column c's type when it converts without loss:
+ *     int   <- a float holding a whole number within int64
+ *     float <- an int a double holds exactly (every |i| <= 2^53)
+ *     bool  <- an int or float 0 or 1 (a bool is no number: never the reverse)
+ *     str   <- str only (a number's text may have been "007": lost)
+ *     vec   <- a vec of the same element type and n_elem only
+ * nil is nil in every column. Anything else is refused.
+ *
+ * pml_value_conform: in read as column c into *out (out may be in).
+ * 0, or -1 with a reason in why ("expected int, got 2.5: not a whole number").
+ */
+int pml_value_conform(const struct pml_column *c, const struct pml_value *in, struct pml_value *out,
+		      char *why, size_t why_len);
+/*
+ * Whether values of column have can be read as column want. Scalar
+ * columns are judged value by value by the rule above (a str column of
+ * missing values only fits a float column; a float column fits an int one
+ * as long as its values are whole), so this refuses only a vec of another
+ * element type or shape, a vec for a scalar and the reverse, and other
+ * class names: 0, or -1 with "column 'img': OWNER expects vec u8[28,28],
+ * the records have float" in why. owner names what wants the column:
+ * "the model", "the chain".
+ */
+int pml_column_conform(const struct pml_column *want, const struct pml_column *have, const char *owner,
+		       char *why, size_t why_len);
+/*
+ * Map the columns of records of schema have onto want, by name: map[j]
+ * is have's column for want's column j, or -1 when have lacks it (allowed
+ * for label, id and weight columns only: read as nil). Columns of have
+ * that want does not name are ignored when extra_ok, else refused. Each
+ * mapped column must pass pml_column_conform. 0, or -1 with a reason.
+ * map has want->n_col entries.
+ */
+int pml_schema_conform(const struct pml_schema *want, const struct pml_schema *have, const char *owner,
+		       int extra_ok, long *map, char *why, size_t why_len);
+/*
+ * One record of have (vals) as a record of want (out, want->n_col values;
+ * str and vec values still borrow from vals). 0, or -1 with
+ * "column 'ZN': expected int, got 2.5: not a whole number" in why.
+ */
+int pml_record_conform(const struct pml_schema *want, const long *map, const struct pml_value *vals,
+		       struct pml_value *out, char *why, size_t why_len);
 
 /*
  * Vectors: convert a vec value of column c into n_elem floats at dst.

@@ -42,9 +42,28 @@ struct pml_source_opts {
 	const char *role[PML_ROLE_WEIGHT + 1];   /* column names; NULL: as read */
 	size_t n_class;                /* class names of the int label, or 0 */
 	char **classes;
+	/*
+	 * Read data exactly as data of this schema was (borrowed; CSV, TSV
+	 * and JSON lines): its columns' types replace inference, its roles
+	 * and class names are taken, columns are matched by name and come out
+	 * in its order (a label, id or weight column may be absent: nil);
+	 * a column it does not have is an error, and so is a value that does
+	 * not convert (naming file, line and column). Not with role, classes
+	 * or type overrides (pml_schema_agrees() checks those against it).
+	 */
+	const struct pml_schema *schema_from;
+	const char *schema_from_name;  /* for messages: the file it came from */
 };
 
 struct pml_source;
+
+/*
+ * Whether type overrides and role columns (as in pml_source_opts, NULL
+ * for none) say what schema (from the file named name) says already:
+ * 0, or -1 with a message naming the option and the file.
+ */
+int pml_schema_agrees(const struct pml_schema *schema, const char *name, const struct pml_csv_type *type,
+		      size_t n_type, const char *const *role);
 
 void pml_source_opts_init(struct pml_source_opts *o);
 /* The format a file name tells (.csv .tsv .jsonl .json .ndjson .svm .libsvm

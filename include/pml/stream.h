@@ -66,8 +66,9 @@ void pml_header_encode(const struct pml_header *h, struct pml_buf *b);
 int pml_header_decode(struct pml_header *h, const msgpack_object *map, const char *where);
 /*
  * One msgpack value of column c as a pml value (str and vec borrowed from
- * o): nil in any column, else the column's type, finite floats and f32
- * elements. 0, or -1 with the reason, without the column's name, in why
+ * o): nil in any column, else the column's type by pml_value_conform()'s
+ * rule (an int for a float column, a whole float for an int column, ...),
+ * finite floats and f32 elements. 0, or -1 with the reason, without the column's name, in why
  * ("expected float, got str", "vector of 2 bytes, expected 3", ...).
  */
 int pml_value_from_mp(const struct pml_column *c, const msgpack_object *o, struct pml_value *v,
@@ -116,6 +117,17 @@ const void *pml_reader_raw(const struct pml_reader *r, size_t *len);
 /* The "stats" map of the last trailer seen, as msgpack bytes (may be empty). */
 const struct pml_buf *pml_reader_trailer_stats(const struct pml_reader *r);
 void pml_reader_free(struct pml_reader *r);
+/*
+ * Read the records as want (a model's or a fitted chain's input) instead
+ * of their own schema: columns matched by name, each value converted by
+ * pml_value_conform()'s rule (pml_schema_conform(); owner and extra_ok
+ * as there). Call before the first record; afterwards the header's schema
+ * is a copy of want and every record has want's columns, while further
+ * streams must still have the first one's own schema, and
+ * pml_reader_raw() gives the bytes as they were. 0, or -1 with a message
+ * naming the file.
+ */
+int pml_reader_conform(struct pml_reader *r, const struct pml_schema *want, const char *owner, int extra_ok);
 
 /*
  * Writer. pml_writer_new() writes the header at once. Records must match

@@ -166,6 +166,7 @@ struct pml_clean_opts {
 	int outlier_action;                 /* 0 drop, 1 clip, 2 flag */
 	char **out_cols; size_t n_out_cols; /* none: every int/float feature column */
 	char **fill; size_t n_fill;         /* "COL=mean|median|mode|value:TEXT", COL may be '*' */
+	const char *where;                  /* the input's name, for messages (NULL: none) */
 };
 
 /* pml-preprocess's options. */
@@ -183,6 +184,7 @@ struct pml_prep_opts {
 	uint64_t text_seed;
 	int no_assemble;
 	const char *features;               /* name of the assembled column */
+	const char *where;                  /* the input's name, for messages (NULL: none) */
 };
 
 /*

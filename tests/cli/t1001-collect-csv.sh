@@ -117,7 +117,7 @@ expect_err "late misfit names line, column, --type" 1 "late.csv: line 52, column
 	pml-collect --infer-rows 10 "$T/late.csv"
 expect_err "late misfit suggests --type n=str" 1 "use --type n=str" pml-collect --infer-rows 10 "$T/late.csv"
 expect "--type n=float fixes it" 0 pml-collect --infer-rows 10 --type n=float "$T/late.csv"
-expect_err "--type on a missing column" 1 "--type zz: no such column" pml-collect --type zz=int "$T/late.csv"
+expect_err "--type on a missing column" 1 "late.csv: --type: no column 'zz'" pml-collect --type zz=int "$T/late.csv"
 expect_err "--type with a bad type" 2 "type must be bool, int, float or str" pml-collect --type n=vec "$T/late.csv"
 
 # invalid UTF-8

@@ -31,7 +31,7 @@ expect_out "roles" '"label","type":"int","role":"label"' \
 	sh -c "pml-collect --label label --weight w '$T/roles.ndjson' | pml-cat --schema | grep -o '\"label\",\"type\":\"int\",\"role\":\"label\"'"
 expect_out "weight role" '"w","type":"float","role":"weight"' \
 	sh -c "pml-collect --label label --weight w '$T/roles.ndjson' | pml-cat --schema | grep -o '\"w\",\"type\":\"float\",\"role\":\"weight\"'"
-expect_err "role on a missing column" 1 "no column 'nope' (--label)" pml-collect --label nope "$T/roles.ndjson"
+expect_err "role on a missing column" 1 "--label: no column 'nope'" pml-collect --label nope "$T/roles.ndjson"
 
 # svmlight
 printf '1 1:0.5 3:2 # comment\n-1 2:1\n# only a comment\n\n0 1:0.25\n' > "$T/a.svm"

@@ -28,7 +28,7 @@ expect_out "applying to the already cleaned stream is a no-op" '3' \
 	sh -c "pml-clean --apply '$T/clean.mp' '$T/clean.mp' | pml-cat --count"
 printf 'a,b\n1,2\n' > "$T/other.csv"
 pml-collect "$T/other.csv" > "$T/other.mp"
-expect_err "a chain for other columns is refused" 1 "the chain does not start from the input's columns" \
+expect_err "a chain for other columns is refused" 1 "other.mp: column 'x': the chain expects it, the records have no such column" \
 	pml-clean --apply "$T/clean.mp" "$T/other.mp"
 expect_err "--apply takes no fitting options" 2 "--apply learns nothing" \
 	pml-clean --apply "$T/clean.mp" --fill x=mean "$T/test.mp"

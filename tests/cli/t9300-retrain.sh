@@ -77,13 +77,14 @@ check "round 2: gate failure logged" grep -q 'gate failed' "$S/retrain.log"
 ask during 0.2 0.2
 check "server still answers" wait_lines "$T/replies" 7
 
-# a failing step (unreadable CSV) leaves everything untouched
+# an unreadable file moves to rejected/ with a log line naming it, so it
+# cannot block later runs (issue 12 #9); alone, nothing is trained: exit 1
 printf 'id,x1,x2,y\ns9-1,"unterminated\n' > "$S/inbox/broken.csv"
-expect "a failing step: exit 1" 1 retrain
-check "failing step: the file stays in the inbox" test -f "$S/inbox/broken.csv"
-check "failing step: model untouched" cmp -s "$T/model1.pmm" "$S/model.pmm"
-check "failing step: logged" grep -q 'failed at collect' "$S/retrain.log"
-rm -f "$S/inbox/broken.csv"
+expect "an unreadable file alone: exit 1" 1 retrain
+check "unreadable file: moved to rejected/" test -f "$S/rejected/broken.csv" -a ! -f "$S/inbox/broken.csv"
+check "unreadable file: model untouched" cmp -s "$T/model1.pmm" "$S/model.pmm"
+check "unreadable file: logged by its inbox name" grep -q "rejected $S/inbox/broken.csv: $S/inbox/broken.csv: line 2" "$S/retrain.log"
+check "unreadable file: nothing to train on" grep -q 'nothing to train on: every new file was rejected' "$S/retrain.log"
 
 # overlapping runs: while the lock is held, a run only logs and exits 0
 gen 50 4 > "$S/inbox/c.csv"
@@ -122,7 +123,7 @@ expect_out "replies in request order" "$(printf 'before1\nbefore2\nbefore3\nbefo
 	sh -c "head -n 7 '$T/replies' | sed 's/^{\"id\":\"\\([a-z0-9]*\\)\".*/\\1/'"
 expect_out "no reply is an error" 0 sh -c "grep -c '\"error\"' '$T/replies' || true"
 sed "s|^|# |" "$S/retrain.log"
-expect_out "one log line per run" 6 sh -c "wc -l < '$S/retrain.log' | tr -d ' '"
+expect_out "one log line per run, and one per rejected file" 7 sh -c "wc -l < '$S/retrain.log' | tr -d ' '"
 # IDX: an images file waits for its labels file, then the pair is collected
 S2=$T/idx
 mkdir -p "$S2/inbox"

@@ -257,7 +257,7 @@ test_read(void)
 		T_OK(n == 3 && !strcmp(out.buf, "1,<x>;2,<y>;3.5,<z>;"), "--type a=float (%s)", out.buf);
 		ty[0].col = "zz";
 		n = slurp(SL("a,b\n1,x\n"), &o, &out);
-		T_OK(n < 0 && ERR_HAS("--type zz: no such column"), "unknown --type column: %s", pml_err_last());
+		T_OK(n < 0 && ERR_HAS("--type: no column 'zz'"), "unknown --type column: %s", pml_err_last());
 		o.n_type = 0;
 	}
 	o.infer_rows = 0;

@@ -731,7 +731,7 @@ test_dataset(const char *dir)
 	T_OK(ds_refused(p, NULL, NULL, &tr, "columns 'x' and 'y' do not match the training data's"),
 	     "another vector size than the training data's: %s", pml_err_last());
 	gen("reg", 5, 6, p);
-	T_OK(ds_refused(p, "nope", NULL, NULL, "no column 'nope' (--features)"),
+	T_OK(ds_refused(p, "nope", NULL, NULL, "--features: no column 'nope'"),
 	     "a feature column that is not there: %s", pml_err_last());
 	gen("float-x", 5, 6, p);
 	T_OK(ds_refused(p, NULL, NULL, NULL, "no vec feature column: name one with --features"),

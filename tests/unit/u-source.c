@@ -73,7 +73,7 @@ main(void)
 	o.role[PML_ROLE_WEIGHT] = "nope";
 	pml_err_clear();
 	T_OK(pml_source_open(PML_FMT_CSV, "u-src.csv", NULL, &o) == NULL, "unknown role column");
-	T_OK(ERR_HAS("u-src.csv: no column 'nope' (--weight)"), "message: %s", pml_err_last());
+	T_OK(ERR_HAS("u-src.csv: --weight: no column 'nope'"), "message: %s", pml_err_last());
 
 	pml_source_opts_init(&o);
 	o.role[PML_ROLE_LABEL] = "k";

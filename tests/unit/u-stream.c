@@ -571,8 +571,8 @@ test_vec_kinds(void)
 	pml_mp_pack_bin(&pk, three, 3);
 	pml_mp_pack_cstr(&pk, "x");
 	msgpack_pack_int(&pk, 2);
-	msgpack_pack_int(&pk, 1);
-	expect_refused("int in a bool column", b.buf, b.len, "column 'b': expected bool, got int");
+	msgpack_pack_int(&pk, 2);
+	expect_refused("int 2 in a bool column", b.buf, b.len, "column 'b': expected bool, got 2: not 0 or 1");
 	pml_buf_release(&b);
 	pml_header_release(&h);
 }
