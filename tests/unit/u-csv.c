@@ -381,24 +381,26 @@ test_line(void)
 {
 	struct pml_schema s = PML_SCHEMA_INIT;
 	struct pml_value v[3];
-	struct pml_buf b = PML_BUF_INIT;
+	struct pml_csv_fields b = PML_CSV_FIELDS_INIT;
+	struct pml_csv_na *na = pml_csv_na_new(NULL);
 	char why[256];
 
 	pml_schema_add(&s, "x", PML_TYPE_FLOAT);
 	pml_schema_add(&s, "n", PML_TYPE_INT);
 	pml_schema_add(&s, "name", PML_TYPE_STR);
-	T_OK(pml_csv_parse_line(&s, "1.5,2,\"a,b\"\n", 12, ',', v, &b, why, sizeof(why)) == 0 &&
+	T_OK(pml_csv_parse_line(&s, "1.5,2,\"a,b\"\n", 12, ',', na, v, &b, why, sizeof(why)) == 0 &&
 	     v[0].kind == PML_FLOAT && v[0].u.f == 1.5 && v[1].u.i == 2 && v[2].u.s.len == 3 &&
 	     !memcmp(v[2].u.s.ptr, "a,b", 3), "parse_line ok");
-	T_OK(pml_csv_parse_line(&s, "NA,,x", 5, ',', v, &b, why, sizeof(why)) == 0 &&
+	T_OK(pml_csv_parse_line(&s, "NA,,x", 5, ',', na, v, &b, why, sizeof(why)) == 0 &&
 	     v[0].kind == PML_NIL && v[1].kind == PML_NIL, "parse_line missing");
-	T_OK(pml_csv_parse_line(&s, "1,2", 3, ',', v, &b, why, sizeof(why)) < 0 &&
+	T_OK(pml_csv_parse_line(&s, "1,2", 3, ',', na, v, &b, why, sizeof(why)) < 0 &&
 	     strstr(why, "2 fields, expected 3"), "parse_line short: %s", why);
-	T_OK(pml_csv_parse_line(&s, "1,x,y", 5, ',', v, &b, why, sizeof(why)) < 0 &&
-	     strstr(why, "column 'n': 'x' is not an int"), "parse_line bad int: %s", why);
-	T_OK(pml_csv_parse_line(&s, "1,2,\"y", 6, ',', v, &b, why, sizeof(why)) < 0 &&
-	     strstr(why, "bad quoting"), "parse_line bad quote: %s", why);
-	pml_buf_release(&b);
+	T_OK(pml_csv_parse_line(&s, "1,x,y", 5, ',', na, v, &b, why, sizeof(why)) < 0 &&
+	     strstr(why, "column 'n': expected int, got 'x'"), "parse_line bad int: %s", why);
+	T_OK(pml_csv_parse_line(&s, "1,2,\"y", 6, ',', na, v, &b, why, sizeof(why)) < 0 &&
+	     strstr(why, "unterminated quoted field"), "parse_line bad quote: %s", why);
+	pml_csv_fields_release(&b);
+	pml_csv_na_free(na);
 	pml_schema_release(&s);
 }
 
