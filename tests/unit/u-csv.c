@@ -376,6 +376,40 @@ test_thread(void)
 	unlink(path);
 }
 
+/* One field against a column's type: the rule of pml-collect and serving. */
+static void
+test_value(void)
+{
+	struct pml_schema s = PML_SCHEMA_INIT;
+	struct pml_csv_na *na = pml_csv_na_new(NULL), *mine = pml_csv_na_new("-,");
+	struct pml_value v;
+	char why[128];
+
+	pml_schema_add(&s, "b", PML_TYPE_BOOL);
+	pml_schema_add(&s, "f", PML_TYPE_FLOAT);
+	pml_schema_add(&s, "t", PML_TYPE_STR);
+	T_OK(pml_csv_value(&s.col[0], "TRUE", 4, na, &v, why, sizeof(why)) == 0 && v.kind == PML_BOOL &&
+	     v.u.b == 1, "bool: TRUE");
+	T_OK(pml_csv_value(&s.col[0], "False", 5, na, &v, why, sizeof(why)) == 0 && v.u.b == 0, "bool: False");
+	T_OK(pml_csv_value(&s.col[0], "1", 1, na, &v, why, sizeof(why)) == -1 &&
+	     !strcmp(why, "expected bool, got '1'"), "bool: 1 refused: %s", why);
+	T_OK(pml_csv_value(&s.col[1], "NA", 2, na, &v, why, sizeof(why)) == 0 && v.kind == PML_NIL,
+	     "float: NA missing");
+	T_OK(pml_csv_value(&s.col[1], "?", 1, na, &v, why, sizeof(why)) == 0 && v.kind == PML_NIL,
+	     "float: ? missing");
+	T_OK(pml_csv_value(&s.col[1], "NA", 2, mine, &v, why, sizeof(why)) == -1,
+	     "float: NA not missing with another list");
+	T_OK(pml_csv_value(&s.col[1], "-", 1, mine, &v, why, sizeof(why)) == 0 && v.kind == PML_NIL,
+	     "float: own spelling missing");
+	T_OK(pml_csv_value(&s.col[2], "a\0b", 3, na, &v, why, sizeof(why)) == -2 &&
+	     !strcmp(why, "NUL byte at byte 2 of the field"), "str: NUL: %s", why);
+	T_OK(pml_csv_value(&s.col[2], "a\xff", 2, na, &v, why, sizeof(why)) == -2 &&
+	     !strcmp(why, "invalid UTF-8 at byte 2 of the field"), "str: UTF-8: %s", why);
+	pml_csv_na_free(na);
+	pml_csv_na_free(mine);
+	pml_schema_release(&s);
+}
+
 static void
 test_line(void)
 {
@@ -401,6 +435,7 @@ test_line(void)
 	     strstr(why, "unterminated quoted field"), "parse_line bad quote: %s", why);
 	pml_csv_fields_release(&b);
 	pml_csv_na_free(na);
+	test_value();
 	pml_schema_release(&s);
 }
 
