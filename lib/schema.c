@@ -158,6 +158,12 @@ pml_schema_copy(struct pml_schema *dst, const struct pml_schema *src)
 		pml_column_copy(&dst->col[i], &src->col[i]);
 }
 
+int
+pml_column_name_valid(const char *name)
+{
+	return name && *name;
+}
+
 struct pml_column *
 pml_schema_add(struct pml_schema *s, const char *name, enum pml_type t)
 {

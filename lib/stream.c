@@ -218,7 +218,7 @@ pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *w
 		char *name, *str;
 
 		name = pml_mp_xstrdup(pml_mp_get(m, "name"));
-		if (!name || !*name) {
+		if (!pml_column_name_valid(name)) {
 			free(name);
 			pml_error("%s: column %u has no name", where, i + 1);
 			goto fail;
