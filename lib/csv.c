@@ -890,12 +890,21 @@ ends_with(const char *s, const char *suf)
 struct pml_csv *
 pml_csv_open(const char *path, const struct pml_csv_opts *o)
 {
+	struct pml_in in;
+
+	if (pml_in_open(&in, path) < 0)
+		return NULL;
+	return pml_csv_open_in(&in, path, o);
+}
+
+struct pml_csv *
+pml_csv_open_in(struct pml_in *in, const char *path, const struct pml_csv_opts *o)
+{
 	struct pml_csv *c = pml_xcalloc(1, sizeof(*c));
 	int rc;
 
 	c->path = pml_xstrdup(path && strcmp(path, "-") ? path : "stdin");
-	if (pml_in_open(&c->in, path) < 0)
-		goto fail;
+	c->in = *in;
 	c->in_open = 1;
 	c->delim = o->delim;
 	if (!c->delim)

@@ -18,14 +18,24 @@
 int
 pml_lines_open(struct pml_lines *l, const char *path, size_t max)
 {
+	struct pml_in in;
+
 	memset(l, 0, sizeof(*l));
-	if (pml_in_open(&l->in, path) < 0)
+	if (pml_in_open(&in, path) < 0)
 		return -1;
+	pml_lines_open_in(l, &in, max);
+	return 0;
+}
+
+void
+pml_lines_open_in(struct pml_lines *l, struct pml_in *in, size_t max)
+{
+	memset(l, 0, sizeof(*l));
+	l->in = *in;
 	l->open = 1;
 	l->max = max;
 	l->cap = 256 * 1024;
 	l->buf = pml_xmalloc(l->cap);
-	return 0;
 }
 
 int
@@ -637,6 +647,16 @@ decide(struct pml_jsonl *j)
 struct pml_jsonl *
 pml_jsonl_open(const char *path, const struct pml_jsonl_opts *o)
 {
+	struct pml_in in;
+
+	if (pml_in_open(&in, path) < 0)
+		return NULL;
+	return pml_jsonl_open_in(&in, path, o);
+}
+
+struct pml_jsonl *
+pml_jsonl_open_in(struct pml_in *in, const char *path, const struct pml_jsonl_opts *o)
+{
 	struct pml_jsonl *j = pml_xcalloc(1, sizeof(*j));
 	struct pml_buf kp = PML_BUF_INIT;
 	size_t m = 0;
@@ -651,8 +671,7 @@ pml_jsonl_open(const char *path, const struct pml_jsonl_opts *o)
 	if (!j->o.max_line)
 		j->o.max_line = PML_JSONL_MAX_LINE;
 	j->scratch = (struct pml_buf)PML_BUF_INIT;
-	if (pml_lines_open(&j->lines, path, j->o.max_line) < 0)
-		goto fail;
+	pml_lines_open_in(&j->lines, in, j->o.max_line);
 	while (j->n_buf < j->o.infer_rows && (rc = read_obj(j, &obj, &line)) > 0) {
 		PML_ALLOC_GROW(j->buf_obj, j->n_buf + 1, m);
 		j->buf_line = pml_xreallocarray(j->buf_line, m, sizeof(*j->buf_line));

@@ -18,6 +18,7 @@
 #include "pml/metrics.h"
 #include "pml/mp.h"
 #include "pml/serve.h"
+#include "pml/source.h"
 #include "pml/stream.h"
 
 #define READ_CHUNK (256 * 1024)
@@ -1659,22 +1660,24 @@ mp_message(struct srv *s, const char *p, size_t n, uint64_t at)
 
 /* ---- framing ---- */
 
+/*
+ * The input format from the first bytes, by the rule pml-collect and
+ * pml-eval use (pml_format_sniff): a stream (msgpack, also when it starts
+ * with a sync marker), JSON lines, else CSV. AUTO: not known yet.
+ */
 static enum pml_serve_format
-detect(const char *p, size_t n)
+detect(const char *p, size_t n, int at_end)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			continue;
-		if ((c >= 0x80 && c <= 0x8f) || c == 0xde || c == 0xdf)
-			return PML_SERVE_MSGPACK;
-		if (c == '{')
-			return PML_SERVE_JSON;
+	switch (pml_format_sniff(p, n, at_end || n >= 64 * 1024)) {
+	case PML_FMT_NONE:
+		return PML_SERVE_AUTO;
+	case PML_FMT_STREAM:
+		return PML_SERVE_MSGPACK;
+	case PML_FMT_JSONL:
+		return PML_SERVE_JSON;
+	default:
 		return PML_SERVE_CSV;
 	}
-	return PML_SERVE_AUTO;
 }
 
 static void
@@ -1703,7 +1706,8 @@ static int
 take_requests(struct srv *s)
 {
 	if (s->fmt == PML_SERVE_AUTO) {
-		s->fmt = s->o->format != PML_SERVE_AUTO ? s->o->format : detect(s->buf + s->pos, s->len - s->pos);
+		s->fmt = s->o->format != PML_SERVE_AUTO ? s->o->format
+			 : detect(s->buf + s->pos, s->len - s->pos, s->eof);
 		if (s->fmt == PML_SERVE_AUTO) {
 			if (!s->eof)
 				return 0;

@@ -49,6 +49,85 @@ pml_format_detect(const char *path)
 	return PML_FMT_NONE;
 }
 
+/* The first line of p[0..n): its length (without the newline). */
+static size_t
+first_line(const char *p, size_t n)
+{
+	const char *nl = memchr(p, '\n', n);
+
+	return nl ? (size_t)(nl - p) : n;
+}
+
+/* "LABEL [qid:Q] IDX:VAL ... [# comment]": a number, then index:value tokens. */
+static int
+looks_svmlight(const char *p, size_t n)
+{
+	size_t i = 0, tok = 0;
+
+	while (i < n) {
+		size_t s = i, colon = 0;
+		if (tok && p[i] == '#')
+			break;
+		if (tok == 1 && n - i > 4 && !memcmp(p + i, "qid:", 4)) {
+			i += 4;
+			colon = 3;
+		}
+		while (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '\r') {
+			if (p[i] == ':' && !colon)
+				colon = i - s;
+			else if (!strchr("0123456789+-.eE", p[i]))
+				return 0;
+			i++;
+		}
+		if (tok == 0 ? colon != 0 : (colon == 0 || colon == i - s - 1))
+			return 0;
+		tok++;
+		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
+			i++;
+	}
+	return tok >= 2;
+}
+
+enum pml_format
+pml_format_sniff(const char *p, size_t n, int at_end)
+{
+	size_t i, len;
+	unsigned char c;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			break;
+	if (i == n)
+		return PML_FMT_NONE;
+	c = (unsigned char)p[i];
+	/* a msgpack map (a stream header) or ext (a sync marker) */
+	if ((c >= 0x80 && c <= 0x8f) || c == 0xde || c == 0xdf || (c >= 0xc7 && c <= 0xc9) ||
+	    (c >= 0xd4 && c <= 0xd8))
+		return PML_FMT_STREAM;
+	if (c == '{')
+		return PML_FMT_JSONL;
+	len = first_line(p + i, n - i);
+	if (i + len == n && !at_end)
+		return PML_FMT_NONE;    /* the first line is not complete */
+	if (memchr(p + i, '\t', len) && !memchr(p + i, ',', len))
+		return PML_FMT_TSV;
+	if (looks_svmlight(p + i, len))
+		return PML_FMT_SVMLIGHT;
+	return PML_FMT_CSV;
+}
+
+int
+pml_format_peek(struct pml_in *in, enum pml_format *f)
+{
+	const char *p;
+	ssize_t n = pml_in_peek(in, 64 * 1024, &p);
+
+	if (n < 0)
+		return -1;
+	*f = pml_format_sniff(p, (size_t)n, 1);
+	return 0;
+}
+
 static const struct pml_schema *
 reader_schema(const struct pml_source *s)
 {
@@ -94,25 +173,44 @@ pml_source_open(enum pml_format f, const char *path, const char *labels,
 {
 	struct pml_source *s = pml_xcalloc(1, sizeof(*s));
 	struct pml_csv_opts co = o->csv;
+	struct pml_in in, *inp = NULL;
 	int ok;
 
 	s->name = path && strcmp(path, "-") ? path : "stdin";
 	s->label = -1;
+	if (f == PML_FMT_NONE) {
+		/* the format from the first bytes, as pml-serve-stdin and pml-eval tell it */
+		if (pml_in_open(&in, path) < 0) {
+			free(s);
+			return NULL;
+		}
+		inp = &in;
+		if (pml_format_peek(&in, &f) < 0 || f == PML_FMT_STREAM) {
+			if (f == PML_FMT_STREAM)
+				pml_error("%s: already a pml stream (msgpack); pml-collect reads CSV, TSV, "
+					  "JSON lines, svmlight and IDX", s->name);
+			pml_in_close(&in);
+			free(s);
+			return NULL;
+		}
+		if (f == PML_FMT_NONE)
+			f = PML_FMT_CSV;        /* empty: the CSV reader says so */
+	}
 	if (!co.delim)
 		co.delim = f == PML_FMT_TSV ? '\t' : ',';
 	switch (f) {
 	case PML_FMT_CSV:
 	case PML_FMT_TSV:
-		ok = (s->csv = pml_csv_open(path, &co)) != NULL;
+		ok = (s->csv = inp ? pml_csv_open_in(inp, path, &co) : pml_csv_open(path, &co)) != NULL;
 		break;
 	case PML_FMT_IDX:
 		ok = (s->idx = pml_idx_open(path, labels)) != NULL;
 		break;
 	case PML_FMT_SVMLIGHT:
-		ok = (s->svm = pml_svm_open(path, &o->svm)) != NULL;
+		ok = (s->svm = pml_svm_open_in(inp, path, &o->svm)) != NULL;
 		break;
 	default:
-		ok = (s->js = pml_jsonl_open(path, &o->js)) != NULL;
+		ok = (s->js = inp ? pml_jsonl_open_in(inp, path, &o->js) : pml_jsonl_open(path, &o->js)) != NULL;
 		break;
 	}
 	if (!ok) {

@@ -51,6 +51,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pml/buf.h"
+#include "pml/io.h"
 #include "pml/schema.h"
 
 #define PML_CSV_INFER_ROWS 1000
@@ -86,6 +87,8 @@ struct pml_csv;
 
 /* Open path ("-": stdin), read the header and infer types. NULL on error (printed). */
 struct pml_csv *pml_csv_open(const char *path, const struct pml_csv_opts *o);
+/* The same on an open input (path names it in messages); takes over in, closed on failure. */
+struct pml_csv *pml_csv_open_in(struct pml_in *in, const char *path, const struct pml_csv_opts *o);
 const struct pml_schema *pml_csv_schema(const struct pml_csv *c);
 /* 1 and *vals, 0 at the end, -1 on error (printed). */
 int pml_csv_next(struct pml_csv *c, const struct pml_value **vals);
