@@ -107,6 +107,8 @@ pml_format_sniff(const char *p, size_t n, int at_end)
 	if (c == '{')
 		return PML_FMT_JSONL;
 	len = first_line(p + i, n - i);
+	if (memchr(p + i, '\0', len))
+		return PML_FMT_STREAM;  /* binary: the stream reader judges it */
 	if (i + len == n && !at_end)
 		return PML_FMT_NONE;    /* the first line is not complete */
 	if (memchr(p + i, '\t', len) && !memchr(p + i, ',', len))
@@ -135,6 +137,29 @@ reader_schema(const struct pml_source *s)
 	       : s->svm ? pml_svm_schema(s->svm) : pml_jsonl_schema(s->js);
 }
 
+/*
+ * Roles and class names of the columns that like (a model's input, a
+ * stream's schema) also has, so records read from text are taken as that
+ * schema's. Types stay as inferred: a record's type is judged against the
+ * model's later (the predictor's schema check).
+ */
+static void
+follow(struct pml_schema *dst, const struct pml_schema *like)
+{
+	size_t k;
+
+	for (k = 0; k < dst->n_col; k++) {
+		struct pml_column *c = &dst->col[k];
+		int j = pml_schema_find(like, c->name);
+
+		if (j < 0)
+			continue;
+		c->role = like->col[j].role;
+		if (like->col[j].n_class && c->type == PML_TYPE_INT && like->col[j].type == PML_TYPE_INT)
+			pml_column_set_classes(c, like->col[j].n_class, like->col[j].classes);
+	}
+}
+
 /* Roles and class names on a copy of the reader's schema. */
 static int
 shape_schema(struct pml_source *s, const struct pml_source_opts *o)
@@ -144,6 +169,8 @@ shape_schema(struct pml_source *s, const struct pml_source_opts *o)
 	size_t k;
 
 	pml_schema_copy(dst, reader_schema(s));
+	if (o->like)
+		follow(dst, o->like);
 	for (r = PML_ROLE_LABEL; r <= PML_ROLE_WEIGHT; r++) {
 		if (!o->role[r])
 			continue;
@@ -168,52 +195,73 @@ shape_schema(struct pml_source *s, const struct pml_source_opts *o)
 }
 
 struct pml_source *
-pml_source_open(enum pml_format f, const char *path, const char *labels,
-		const struct pml_source_opts *o)
+pml_source_open_in(enum pml_format f, struct pml_in *in, const char *path,
+		   const struct pml_source_opts *o)
 {
 	struct pml_source *s = pml_xcalloc(1, sizeof(*s));
 	struct pml_csv_opts co = o->csv;
-	struct pml_in in, *inp = NULL;
 	int ok;
 
 	s->name = path && strcmp(path, "-") ? path : "stdin";
 	s->label = -1;
-	if (f == PML_FMT_NONE) {
-		/* the format from the first bytes, as pml-serve-stdin and pml-eval tell it */
-		if (pml_in_open(&in, path) < 0) {
-			free(s);
-			return NULL;
-		}
-		inp = &in;
-		if (pml_format_peek(&in, &f) < 0 || f == PML_FMT_STREAM) {
-			if (f == PML_FMT_STREAM)
-				pml_error("%s: already a pml stream (msgpack); pml-collect reads CSV, TSV, "
-					  "JSON lines, svmlight and IDX", s->name);
-			pml_in_close(&in);
-			free(s);
-			return NULL;
-		}
-		if (f == PML_FMT_NONE)
-			f = PML_FMT_CSV;        /* empty: the CSV reader says so */
-	}
 	if (!co.delim)
 		co.delim = f == PML_FMT_TSV ? '\t' : ',';
 	switch (f) {
 	case PML_FMT_CSV:
 	case PML_FMT_TSV:
-		ok = (s->csv = inp ? pml_csv_open_in(inp, path, &co) : pml_csv_open(path, &co)) != NULL;
-		break;
-	case PML_FMT_IDX:
-		ok = (s->idx = pml_idx_open(path, labels)) != NULL;
+		ok = (s->csv = pml_csv_open_in(in, path, &co)) != NULL;
 		break;
 	case PML_FMT_SVMLIGHT:
-		ok = (s->svm = pml_svm_open_in(inp, path, &o->svm)) != NULL;
+		ok = (s->svm = pml_svm_open_in(in, path, &o->svm)) != NULL;
+		break;
+	case PML_FMT_JSONL:
+		ok = (s->js = pml_jsonl_open_in(in, path, &o->js)) != NULL;
 		break;
 	default:
-		ok = (s->js = inp ? pml_jsonl_open_in(inp, path, &o->js) : pml_jsonl_open(path, &o->js)) != NULL;
+		pml_in_close(in);
+		ok = 0;
+		pml_error("%s: not a format read from an open input", s->name);
 		break;
 	}
 	if (!ok) {
+		free(s);
+		return NULL;
+	}
+	if (shape_schema(s, o) < 0) {
+		pml_source_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct pml_source *
+pml_source_open(enum pml_format f, const char *path, const char *labels,
+		const struct pml_source_opts *o)
+{
+	struct pml_source *s;
+	struct pml_in in;
+
+	if (f != PML_FMT_IDX && pml_in_open(&in, path) < 0)
+		return NULL;
+	if (f == PML_FMT_NONE) {
+		/* the format from the first bytes, as pml-serve-stdin and pml-eval tell it */
+		if (pml_format_peek(&in, &f) < 0 || f == PML_FMT_STREAM) {
+			if (f == PML_FMT_STREAM)
+				pml_error("%s: binary data, such as a pml stream (already collected); "
+					  "pml-collect reads CSV, TSV, JSON lines, svmlight and IDX",
+					  path && strcmp(path, "-") ? path : "stdin");
+			pml_in_close(&in);
+			return NULL;
+		}
+		if (f == PML_FMT_NONE)
+			f = PML_FMT_CSV;        /* empty: the CSV reader says so */
+	}
+	if (f != PML_FMT_IDX)
+		return pml_source_open_in(f, &in, path, o);
+	s = pml_xcalloc(1, sizeof(*s));
+	s->name = path && strcmp(path, "-") ? path : "stdin";
+	s->label = -1;
+	if (!(s->idx = pml_idx_open(path, labels))) {
 		free(s);
 		return NULL;
 	}

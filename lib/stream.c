@@ -7,6 +7,7 @@
 #include "pml/alloc.h"
 #include "pml/err.h"
 #include "pml/mp.h"
+#include "pml/source.h"
 #include "pml/stream.h"
 
 #define READ_BLOCK (256 * 1024)
@@ -520,6 +521,11 @@ struct pml_reader {
 	size_t raw_len;
 	struct pml_buf stats;
 	char where[512];
+	/* text inputs (pml_reader_open_any) */
+	const struct pml_source_opts *text;     /* NULL: streams only */
+	struct pml_source *src;                 /* the current file, when text */
+	const struct pml_value *out;            /* the record delivered */
+	struct pml_buf rawrec;                  /* a text record, encoded */
 };
 
 static const char *
@@ -527,6 +533,8 @@ cur_name(const struct pml_reader *r)
 {
 	return r->in.name ? r->in.name : "stdin";
 }
+
+static int text_header(struct pml_reader *r);
 
 static int
 open_next(struct pml_reader *r)
@@ -537,6 +545,8 @@ open_next(struct pml_reader *r)
 		pml_in_close(&r->in);
 		r->in_open = 0;
 	}
+	pml_source_free(r->src);
+	r->src = NULL;
 	r->cur++;
 	if (r->cur >= (r->n_path ? r->n_path : 1))
 		return 0;
@@ -549,6 +559,21 @@ open_next(struct pml_reader *r)
 	r->n_stream = 0;
 	r->msg_offset = 0;
 	r->state = EXPECT_HEADER;
+	if (r->text) {
+		enum pml_format f;
+		if (pml_format_peek(&r->in, &f) < 0)
+			return -1;
+		if (f != PML_FMT_STREAM && f != PML_FMT_NONE) {
+			/* CSV, TSV, JSON lines or svmlight: read as pml-collect would */
+			struct pml_in in = r->in;
+			r->in_open = 0;
+			r->src = pml_source_open_in(f, &in, path, r->text);
+			if (!r->src)
+				return -1;
+			if (text_header(r) < 0)
+				return -1;
+		}
+	}
 	return 1;
 }
 
@@ -695,15 +720,10 @@ convert_record(struct pml_reader *r, const msgpack_object *arr)
 }
 
 static int
-take_header(struct pml_reader *r, const msgpack_object *o)
+use_header(struct pml_reader *r, struct pml_header h)
 {
-	struct pml_header h;
 	char why[256];
 
-	r->n_stream++;
-	snprintf(r->where, sizeof(r->where), "%s", cur_name(r));
-	if (pml_header_decode(&h, o, r->where) < 0)
-		return -1;
 	if (!r->have_header) {
 		r->header = h;
 		r->have_header = 1;
@@ -724,6 +744,47 @@ take_header(struct pml_reader *r, const msgpack_object *o)
 	return 0;
 }
 
+static int
+take_header(struct pml_reader *r, const msgpack_object *o)
+{
+	struct pml_header h;
+
+	r->n_stream++;
+	snprintf(r->where, sizeof(r->where), "%s", cur_name(r));
+	if (pml_header_decode(&h, o, r->where) < 0)
+		return -1;
+	return use_header(r, h);
+}
+
+/* A text file's columns as a header: no provenance, no chain. */
+static int
+text_header(struct pml_reader *r)
+{
+	struct pml_header h;
+
+	r->n_stream++;
+	pml_header_init(&h);
+	pml_schema_copy(&h.schema, pml_source_schema(r->src));
+	return use_header(r, h);
+}
+
+/* The next record of a text file: 1, 0 at its end, -1 on error. */
+static int
+text_next(struct pml_reader *r)
+{
+	int rc = pml_source_next(r->src, &r->out);
+
+	if (rc <= 0)
+		return rc;
+	r->rec_no++;
+	r->count++;
+	pml_buf_reset(&r->rawrec);
+	pml_record_encode(&r->rawrec, &r->header.schema, r->out);
+	r->raw = r->rawrec.buf;
+	r->raw_len = r->rawrec.len;
+	return 1;
+}
+
 /* Read messages until a record (1), the end of all input (0) or an error (-1). */
 static int
 advance(struct pml_reader *r)
@@ -734,6 +795,15 @@ advance(struct pml_reader *r)
 	int rc;
 
 	for (;;) {
+		if (r->src) {
+			rc = text_next(r);
+			if (rc != 0)
+				return rc;
+			rc = open_next(r);
+			if (rc <= 0)
+				return rc;
+			continue;
+		}
 		rc = next_message(r, &p, &n);
 		if (rc < 0)
 			return -1;
@@ -769,6 +839,7 @@ advance(struct pml_reader *r)
 			r->count++;
 			if (convert_record(r, &o) < 0)
 				return -1;
+			r->out = r->vals;
 			r->raw = p;
 			r->raw_len = n;
 			return 1;
@@ -799,12 +870,21 @@ advance(struct pml_reader *r)
 struct pml_reader *
 pml_reader_open(int n_path, char *const *paths, size_t max_message)
 {
+	return pml_reader_open_any(n_path, paths, max_message, NULL);
+}
+
+struct pml_reader *
+pml_reader_open_any(int n_path, char *const *paths, size_t max_message,
+		    const struct pml_source_opts *text)
+{
 	struct pml_reader *r = pml_xcalloc(1, sizeof(*r));
 	const char *p;
 	size_t n;
 	msgpack_object o;
 	int rc;
 
+	r->text = text;
+	pml_buf_init(&r->rawrec, 0);
 	r->n_path = n_path;
 	r->paths = paths;
 	r->cur = -1;
@@ -814,6 +894,8 @@ pml_reader_open(int n_path, char *const *paths, size_t max_message)
 	pml_buf_init(&r->stats, 0);
 	if (open_next(r) <= 0)
 		goto fail;
+	if (r->src)
+		return r;
 	/* Read the first header now, so pml_reader_header() works at once. */
 	do {
 		rc = next_message(r, &p, &n);
@@ -853,7 +935,7 @@ pml_reader_next(struct pml_reader *r, const struct pml_value **vals)
 {
 	int rc = advance(r);
 
-	*vals = rc > 0 ? r->vals : NULL;
+	*vals = rc > 0 ? r->out : NULL;
 	return rc;
 }
 
@@ -895,6 +977,8 @@ pml_reader_free(struct pml_reader *r)
 		return;
 	if (r->in_open)
 		pml_in_close(&r->in);
+	pml_source_free(r->src);
+	pml_buf_release(&r->rawrec);
 	if (r->have_header)
 		pml_header_release(&r->header);
 	msgpack_zone_destroy(&r->zone);

@@ -40,6 +40,9 @@ struct pml_source_opts {
 	const char *role[PML_ROLE_WEIGHT + 1];   /* column names; NULL: as read */
 	size_t n_class;                /* class names of the int label, or 0 */
 	char **classes;
+	/* roles and class names of same-named columns from this schema (a
+	 * model's input: pml-eval, --apply); options above still win; borrowed */
+	const struct pml_schema *like;
 };
 
 struct pml_source;
@@ -52,7 +55,9 @@ enum pml_format pml_format_detect(const char *path);
  * The format the first bytes of an input tell, the one rule of every tool
  * that takes more than one (pml-collect without a format option or a
  * telling name, pml-eval, --apply, pml-serve-stdin): a msgpack map or ext
- * (a stream header, or a sync marker) is a stream; '{' is JSON lines;
+ * (a stream header, or a sync marker) is a stream, and so is binary
+ * data (a NUL byte in the first line: left to the stream reader to
+ * refuse); '{' is JSON lines;
  * otherwise a first line with tabs and no comma is TSV, "LABEL IDX:VAL
  * ..." is svmlight, anything else CSV. Leading blank space is skipped.
  * PML_FMT_NONE: nothing but blank space, or a first line not complete
@@ -68,6 +73,9 @@ int pml_format_peek(struct pml_in *in, enum pml_format *f);
  */
 struct pml_source *pml_source_open(enum pml_format f, const char *path, const char *labels,
 				   const struct pml_source_opts *o);
+/* The same on an open input of format f (CSV, TSV, JSON lines, svmlight); takes over in. */
+struct pml_source *pml_source_open_in(enum pml_format f, struct pml_in *in, const char *path,
+				      const struct pml_source_opts *o);
 const struct pml_schema *pml_source_schema(const struct pml_source *s);
 /* 1 and *vals, 0 at the end, -1 on error (printed). */
 int pml_source_next(struct pml_source *s, const struct pml_value **vals);

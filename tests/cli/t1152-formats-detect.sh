@@ -12,7 +12,7 @@ expect_out "TSV on stdin" "$(printf 'a,b\n1,x y')" sh -c "printf 'a\tb\n1\tx y\n
 expect_out "JSON lines on stdin" "$(printf 'a,b\n1,x')" sh -c "printf '\n{\"a\":1,\"b\":\"x\"}\n' | pml-collect | pml-cat --csv"
 expect_out "svmlight on stdin" "$(printf 'label,x[0],x[1]\n1,0,2.5\n0,1,0')" sh -c "printf '1 2:2.5\n0 1:1\n' | pml-collect | pml-cat --csv"
 expect_out "an explicit option still wins" "$(printf 'a\tb\n1\tx')" sh -c "printf 'a\tb\n1\tx\n' | pml-collect --csv | pml-cat --csv | tr ',' ' '"
-expect_err "a stream is refused by name" 1 "stdin: already a pml stream" sh -c "pml-collect < '$T/c.txt' | pml-collect"
+expect_err "a stream is refused by name" 1 "stdin: binary data, such as a pml stream" sh -c "pml-collect < '$T/c.txt' | pml-collect"
 expect_err "empty stdin" 1 "stdin: empty file" sh -c "pml-collect < /dev/null"
 
 # pml-serve-stdin: a stream that starts with a sync marker (ext 127) is a stream

@@ -131,6 +131,7 @@ main(void)
 			{ "\xef\xbb\xbf" "a,b\n", 7, 0, PML_FMT_CSV },
 			{ " \r\n\t", 4, 1, PML_FMT_NONE },
 			{ "", 0, 1, PML_FMT_NONE },
+			{ "a\0b\n", 4, 1, PML_FMT_STREAM },               /* binary */
 		};
 		for (i = 0; i < sizeof(sn) / sizeof(sn[0]); i++)
 			T_OK(pml_format_sniff(sn[i].p, sn[i].n, sn[i].end) == sn[i].f, "sniff %zu", i);
