@@ -135,48 +135,21 @@ pml_csv_number(const char *s, size_t n, int64_t *i, double *f)
 int
 pml_utf8_valid(const char *s, size_t n, size_t *bad)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t i = 0, k;
 
-	while (p < end) {
-		unsigned c = *p;
-		size_t k;
-		uint32_t cp;
-
-		if (c >= 0x01 && c < 0x80) {
-			p++;
+	while (i < n) {
+		if ((unsigned char)s[i] - 1u < 0x7f) {
+			i++;
 			continue;
 		}
-		if (c == 0)
-			goto fail;
-		if (c >= 0xc2 && c <= 0xdf) {
-			k = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			k = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			k = 3;
-			cp = c & 0x07;
-		} else {
-			goto fail;
+		if (!(k = pml_utf8_seq(s + i, n - i))) {
+			if (bad)
+				*bad = i;
+			return 0;
 		}
-		if ((size_t)(end - p) <= k)
-			goto fail;
-		for (size_t j = 1; j <= k; j++) {
-			if ((p[j] & 0xc0) != 0x80)
-				goto fail;
-			cp = (cp << 6) | (p[j] & 0x3f);
-		}
-		if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			goto fail;
-		p += k + 1;
+		i += k;
 	}
 	return 1;
-fail:
-	if (bad)
-		*bad = (size_t)(p - (const unsigned char *)s);
-	return 0;
 }
 
 /* Field classes for inference. */
@@ -253,8 +226,17 @@ show(const char *s, size_t n, char *buf, size_t len)
 {
 	size_t i, k = 0;
 
-	for (i = 0; i < n && i < 40 && k + 4 < len; i++)
-		buf[k++] = (unsigned char)s[i] < 0x20 ? '?' : s[i];
+	for (i = 0; i < n && i < 40 && k + 4 < len; i++) {
+		/* control bytes and bytes that are not UTF-8 as '?': messages stay text */
+		size_t q = pml_utf8_seq(s + i, n - i);
+		if (q > 1 && k + q + 4 < len) {
+			memcpy(buf + k, s + i, q);
+			k += q;
+			i += q - 1;
+		} else {
+			buf[k++] = q != 1 || (unsigned char)s[i] < 0x20 ? '?' : s[i];
+		}
+	}
 	if (i < n && k + 3 < len) {
 		memcpy(buf + k, "...", 3);
 		k += 3;

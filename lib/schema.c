@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pml/alloc.h"
+#include "pml/csv.h"
 #include "pml/schema.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -161,7 +162,7 @@ pml_schema_copy(struct pml_schema *dst, const struct pml_schema *src)
 int
 pml_column_name_valid(const char *name)
 {
-	return name && *name;
+	return name && *name && pml_utf8_valid(name, strlen(name), NULL);
 }
 
 struct pml_column *

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "pml/alloc.h"
+#include "pml/csv.h"
 #include "pml/err.h"
 #include "pml/mp.h"
 #include "pml/source.h"
@@ -188,11 +189,16 @@ unpack_names(const msgpack_object *o, size_t *n_out, char ***out, const char *wh
 	names = pml_xcalloc(o->via.array.size ? o->via.array.size : 1, sizeof(*names));
 	for (i = 0; i < o->via.array.size; i++) {
 		names[i] = pml_mp_xstrdup(&o->via.array.ptr[i]);
+		if (names[i] && !pml_utf8_valid(names[i], strlen(names[i]), NULL)) {
+			free(names[i]);
+			names[i] = NULL;
+		}
 		if (!names[i]) {
 			while (i--)
 				free(names[i]);
 			free(names);
-			return pml_error("%s: column '%s': '%s' must hold strings", where, col, what);
+			return pml_error("%s: column '%s': '%s' must hold strings of valid UTF-8", where,
+					 col, what);
 		}
 	}
 	*n_out = o->via.array.size;
@@ -221,7 +227,7 @@ pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *w
 		name = pml_mp_xstrdup(pml_mp_get(m, "name"));
 		if (!pml_column_name_valid(name)) {
 			free(name);
-			pml_error("%s: column %u has no name", where, i + 1);
+			pml_error("%s: column %u has no name (a non-empty string of valid UTF-8)", where, i + 1);
 			goto fail;
 		}
 		if (pml_schema_find(s, name) >= 0) {
@@ -669,6 +675,12 @@ pml_value_from_mp(const struct pml_column *c, const msgpack_object *o, struct pm
 	case PML_TYPE_STR:
 		if (o->type != MSGPACK_OBJECT_STR)
 			break;
+		/* the rule of every text reader: JSON and CSV output stay valid */
+		if (!pml_utf8_valid(o->via.str.ptr, o->via.str.size, &k)) {
+			snprintf(why, why_len, "%s at byte %zu of the string",
+				 o->via.str.ptr[k] ? "invalid UTF-8" : "NUL byte", k + 1);
+			return -1;
+		}
 		v->kind = PML_STR;
 		v->u.s.ptr = o->via.str.ptr;
 		v->u.s.len = o->via.str.size;

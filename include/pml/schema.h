@@ -99,7 +99,7 @@ void pml_schema_release(struct pml_schema *s);
 void pml_schema_copy(struct pml_schema *dst, const struct pml_schema *src);
 /*
  * The rule for a column name that every stream reader applies (a non-empty
- * string without NUL bytes): writers check names with it before writing,
+ * string of valid UTF-8 without NUL bytes): writers check names with it before writing,
  * so they never write a stream the readers refuse. 1 if valid.
  */
 int pml_column_name_valid(const char *name);

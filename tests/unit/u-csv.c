@@ -408,6 +408,17 @@ test_value(void)
 	pml_csv_na_free(na);
 	pml_csv_na_free(mine);
 	pml_schema_release(&s);
+	{
+		/* JSON output stays JSON: bytes that are not UTF-8 become U+FFFD */
+		struct pml_buf j = PML_BUF_INIT;
+		pml_buf_add_json_str(&j, "a\xff\xc3\xa9\xe2\x82", 6);
+		pml_buf_addch(&j, '\0');
+		T_EQ_STR(j.buf, "\"a\\ufffd\xc3\xa9\\ufffd\\ufffd\"", "json string: invalid bytes replaced");
+		pml_buf_release(&j);
+		T_EQ_INT(pml_utf8_seq("\xf0\x9f\x98\x80", 4), 4, "utf8 seq: 4 bytes");
+		T_EQ_INT(pml_utf8_seq("\xed\xa0\x80", 3), 0, "utf8 seq: surrogate");
+		T_EQ_INT(pml_utf8_seq("\xc0\xaf", 2), 0, "utf8 seq: overlong");
+	}
 }
 
 static void
