@@ -17,8 +17,8 @@ static const char usage[] =
 	"usage: pml-collect [--csv|--tsv|--json|--svmlight] [options] [FILE...]\n"
 	"       pml-collect --idx IMAGES LABELS [options]\n"
 	"Read data files (or stdin) and write one pml stream to stdout.\n"
-	"The format comes from the option or the name: .csv .tsv .jsonl .json .ndjson\n"
-	".svm .libsvm .svmlight, each optionally .gz.\n"
+	"The format comes from the option, the name (.csv .tsv .jsonl .json .ndjson\n"
+	".svm .libsvm .svmlight, each optionally .gz), or else the first bytes.\n"
 	"\n"
 	"  -o, --output FILE     write to FILE (atomically) instead of stdout\n"
 	"      --force           write the stream even to a terminal\n"
@@ -162,10 +162,6 @@ main(int argc, char **argv)
 		inputs = stdin_in;
 		n_in = 1;
 	}
-	for (i = 0; i < n_in && o.f != PML_FMT_IDX; i++)
-		if (!o.f && pml_format_detect(inputs[i]) == PML_FMT_NONE)
-			pml_usage_error("cannot tell the format of '%s' from its name; use --csv, --tsv, "
-					"--json, --svmlight or --idx", inputs[i]);
 	if ((o.classes && pml_classes_get(o.classes, &o.src.n_class, &o.src.classes) < 0) ||
 	    (o.classes_file &&
 	     pml_classes_read(o.classes_file, &o.src.n_class, &o.src.classes) < 0)) {
@@ -191,6 +187,7 @@ main(int argc, char **argv)
 	}
 	pml_header_init(&h);
 	for (i = 0; i < n_in && rc >= 0; i += step) {
+		/* NONE: the name does not tell; the first bytes do (pml_format_sniff) */
 		enum pml_format f = o.f ? o.f : pml_format_detect(inputs[i]);
 
 		s = pml_source_open(f, inputs[i], step == 2 ? inputs[i + 1] : NULL, &o.src);

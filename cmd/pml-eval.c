@@ -14,12 +14,14 @@
 #include "pml/model.h"
 #include "pml/plot.h"
 #include "pml/predict.h"
+#include "pml/source.h"
 #include "pml/stream.h"
 
 static const char usage[] =
 	"usage: pml-eval -m MODEL [options] [FILE...]\n"
 	"Evaluate MODEL on labelled records (raw as collected, or preprocessed) from\n"
-	"FILEs or stdin, and print a report.\n"
+	"FILEs or stdin, and print a report. Each input is a pml stream, CSV or JSON\n"
+	"lines, told by its first bytes.\n"
 	"\n"
 	"  -m, --model MODEL        the model to evaluate (required)\n"
 	"  -j, --json               the report as one JSON object (see pml-eval(1))\n"
@@ -169,6 +171,7 @@ main(int argc, char **argv)
 	struct pml_gates gates = PML_GATES_INIT;
 	struct pml_model model, base;
 	struct pml_reader *rd = NULL;
+	struct pml_source_opts text;
 	struct pml_out out, preds;
 	struct pml_buf b = PML_BUF_INIT;
 	struct pml_progress prog;
@@ -220,7 +223,10 @@ main(int argc, char **argv)
 		pml_error("'%s' and the baseline '%s' do not do the same task", model_path, base_path);
 		goto done;
 	}
-	if (!(rd = pml_reader_open(argc - optind, argv + optind, max_message)))
+	/* CSV, JSON lines: read as pml-collect would, with the model's roles */
+	pml_source_opts_init(&text);
+	text.like = &model.input;
+	if (!(rd = pml_reader_open_any(argc - optind, argv + optind, max_message, &text)))
 		goto done;
 	for (e = 0; e < r.n_ev; e++) {
 		rc = setup(&r.ev[e], e ? &base : &model, e ? base_path : model_path, pml_reader_schema(rd),

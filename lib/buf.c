@@ -105,6 +105,42 @@ pml_buf_addf(struct pml_buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+size_t
+pml_utf8_seq(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t k, j;
+
+	if (n == 0 || p[0] == 0)
+		return 0;
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		k = 1;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		k = 2;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		k = 3;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n <= k)
+		return 0;
+	for (j = 1; j <= k; j++) {
+		if ((p[j] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[j] & 0x3f);
+	}
+	if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k + 1;
+}
+
 void
 pml_buf_add_json_str(struct pml_buf *b, const char *s, size_t len)
 {
@@ -125,8 +161,18 @@ pml_buf_add_json_str(struct pml_buf *b, const char *s, size_t len)
 			if (c < 0x20 || c == 0x7f) {
 				char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 				pml_buf_add(b, u, 6);
-			} else {
+			} else if (c < 0x80) {
 				pml_buf_addch(b, c);
+			} else {
+				/* valid UTF-8 as it is; a byte that is not: U+FFFD, so the
+				 * output stays JSON (readers refuse such strings before) */
+				size_t k = pml_utf8_seq(s + i, len - i);
+				if (k) {
+					pml_buf_add(b, s + i, k);
+					i += k - 1;
+				} else {
+					pml_buf_add(b, "\\ufffd", 6);
+				}
 			}
 		}
 	}

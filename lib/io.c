@@ -254,8 +254,8 @@ read_gzip(struct pml_in *in, void *buf, size_t n)
 	return (ssize_t)(n - zs->avail_out);
 }
 
-ssize_t
-pml_in_read(struct pml_in *in, void *buf, size_t n)
+static ssize_t
+read_any(struct pml_in *in, void *buf, size_t n)
 {
 	ssize_t r;
 
@@ -291,6 +291,51 @@ pml_in_read(struct pml_in *in, void *buf, size_t n)
 	return r;
 }
 
+ssize_t
+pml_in_read(struct pml_in *in, void *buf, size_t n)
+{
+	size_t k;
+
+	if (in->peek_pos == in->peek_len)
+		return read_any(in, buf, n);
+	k = in->peek_len - in->peek_pos;
+	if (k > n)
+		k = n;
+	memcpy(buf, in->peek + in->peek_pos, k);
+	in->peek_pos += k;
+	in->offset += k;
+	return (ssize_t)k;
+}
+
+ssize_t
+pml_in_peek(struct pml_in *in, size_t want, const char **p)
+{
+	size_t scanned = in->peek_pos;
+
+	if (in->peek_pos > 0) {
+		memmove(in->peek, in->peek + in->peek_pos, in->peek_len - in->peek_pos);
+		in->peek_len -= in->peek_pos;
+		in->peek_pos = 0;
+		scanned = 0;
+	}
+	if (in->m_peek < want) {
+		in->peek = pml_xrealloc(in->peek, want);
+		in->m_peek = want;
+	}
+	while (in->peek_len < want && !memchr(in->peek + scanned, '\n', in->peek_len - scanned)) {
+		ssize_t r = read_any(in, in->peek + in->peek_len, want - in->peek_len);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		scanned = in->peek_len;
+		in->peek_len += (size_t)r;
+		in->offset -= (uint64_t)r;     /* counted again when read */
+	}
+	*p = in->peek;
+	return (ssize_t)in->peek_len;
+}
+
 int
 pml_in_read_exact(struct pml_in *in, void *buf, size_t n)
 {
@@ -317,6 +362,9 @@ pml_in_close(struct pml_in *in)
 	}
 	free(in->raw);
 	in->raw = NULL;
+	free(in->peek);
+	in->peek = NULL;
+	in->peek_pos = in->peek_len = in->m_peek = 0;
 	if (in->fd >= 0)
 		close(in->fd);
 	in->fd = -1;

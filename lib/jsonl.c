@@ -18,14 +18,24 @@
 int
 pml_lines_open(struct pml_lines *l, const char *path, size_t max)
 {
+	struct pml_in in;
+
 	memset(l, 0, sizeof(*l));
-	if (pml_in_open(&l->in, path) < 0)
+	if (pml_in_open(&in, path) < 0)
 		return -1;
+	pml_lines_open_in(l, &in, max);
+	return 0;
+}
+
+void
+pml_lines_open_in(struct pml_lines *l, struct pml_in *in, size_t max)
+{
+	memset(l, 0, sizeof(*l));
+	l->in = *in;
 	l->open = 1;
 	l->max = max;
 	l->cap = 256 * 1024;
 	l->buf = pml_xmalloc(l->cap);
-	return 0;
 }
 
 int
@@ -102,6 +112,7 @@ struct conv {
 	size_t n_slot;
 	char *why;
 	size_t why_len;
+	const json_t *obj;      /* the object being converted (for messages) */
 };
 
 static uint64_t
@@ -161,6 +172,65 @@ json_kind(const json_t *v)
 	}
 }
 
+/* Append each key path of obj that flattens to name, one per line, as "a":{"b":...}}. */
+static void
+find_keys(json_t *obj, const char *name, struct pml_buf *out, struct pml_buf *pre, int depth)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		size_t kl = strlen(key), mark = pre->len;
+		int k;
+
+		if (strncmp(name, key, kl))
+			continue;
+		pml_buf_add_json_str(pre, key, kl);
+		pml_buf_addch(pre, ':');
+		if (!name[kl] && !json_is_object(v)) {
+			pml_buf_add(out, pre->buf, pre->len);
+			pml_buf_addstr(out, "...");
+			for (k = 1; k < depth; k++)
+				pml_buf_addch(out, '}');
+			pml_buf_addch(out, '\n');
+		} else if (name[kl] == '.' && json_is_object(v) && depth < PML_JSONL_MAX_DEPTH) {
+			pml_buf_addch(pre, '{');
+			find_keys(v, name + kl + 1, out, pre, depth + 1);
+		}
+		pre->len = mark;
+	}
+}
+
+/*
+ * Two keys of one object flatten to the same column ({"a.b":1,"a":{"b":2}}):
+ * refuse, naming both spellings, rather than keep one value.
+ */
+static void
+spellings(struct conv *c, const char *name)
+{
+	struct pml_buf path = PML_BUF_INIT, out = PML_BUF_INIT;
+	char *a, *b;
+
+	if (c->obj)
+		find_keys((json_t *)c->obj, name, &out, &path, 1);
+	pml_buf_addch(&out, '\0');
+	a = out.buf;
+	b = strchr(a, '\n');
+	if (b) {
+		*b++ = '\0';
+		if (strchr(b, '\n'))
+			*strchr(b, '\n') = '\0';
+	}
+	if (b && *a && *b)
+		snprintf(c->why, c->why_len, "column '%s' comes from two keys, {%s} and {%s} "
+			 "(nested keys are joined with '.'); rename one, or use --no-flatten", name, a, b);
+	else
+		snprintf(c->why, c->why_len, "column '%s' comes from two keys (nested keys are joined "
+			 "with '.'); rename one, or use --no-flatten", name);
+	pml_buf_release(&path);
+	pml_buf_release(&out);
+}
+
 static int
 leaf(struct conv *c, const char *name, json_t *v)
 {
@@ -177,6 +247,10 @@ leaf(struct conv *c, const char *name, json_t *v)
 	}
 	col = &c->s->col[j];
 	o = &c->out[j];
+	if (c->seen[j]) {
+		spellings(c, name);
+		return -1;
+	}
 	c->seen[j] = 1;
 	c->soff[j] = SIZE_MAX;
 	if (json_is_null(v)) {
@@ -314,7 +388,9 @@ convert(struct conv *c, json_t *obj, int strict)
 		c->out[j].kind = PML_NIL;
 		c->soff[j] = SIZE_MAX;
 	}
+	c->obj = obj;
 	rc = walk(c, &path, obj, 1);
+	c->obj = NULL;
 	pml_buf_release(&path);
 	if (rc < 0)
 		return -1;
@@ -459,6 +535,9 @@ scan(struct pml_jsonl *j, struct pml_buf *path, json_t *obj, int depth, uint64_t
 			continue;
 		}
 		ky = key_get(j, path->buf);
+		if (!pml_column_name_valid(ky->name))
+			return pml_error("%s: line %llu: an empty key \"\" cannot name a column "
+					 "(pml streams need column names)", j->name, (unsigned long long)line);
 		switch (json_typeof(v)) {
 		case JSON_TRUE: case JSON_FALSE: ky->b = 1; ky->line_bool = line; break;
 		case JSON_INTEGER: ky->i = 1; ky->line_num = line; break;
@@ -568,6 +647,16 @@ decide(struct pml_jsonl *j)
 struct pml_jsonl *
 pml_jsonl_open(const char *path, const struct pml_jsonl_opts *o)
 {
+	struct pml_in in;
+
+	if (pml_in_open(&in, path) < 0)
+		return NULL;
+	return pml_jsonl_open_in(&in, path, o);
+}
+
+struct pml_jsonl *
+pml_jsonl_open_in(struct pml_in *in, const char *path, const struct pml_jsonl_opts *o)
+{
 	struct pml_jsonl *j = pml_xcalloc(1, sizeof(*j));
 	struct pml_buf kp = PML_BUF_INIT;
 	size_t m = 0;
@@ -582,8 +671,7 @@ pml_jsonl_open(const char *path, const struct pml_jsonl_opts *o)
 	if (!j->o.max_line)
 		j->o.max_line = PML_JSONL_MAX_LINE;
 	j->scratch = (struct pml_buf)PML_BUF_INIT;
-	if (pml_lines_open(&j->lines, path, j->o.max_line) < 0)
-		goto fail;
+	pml_lines_open_in(&j->lines, in, j->o.max_line);
 	while (j->n_buf < j->o.infer_rows && (rc = read_obj(j, &obj, &line)) > 0) {
 		PML_ALLOC_GROW(j->buf_obj, j->n_buf + 1, m);
 		j->buf_line = pml_xreallocarray(j->buf_line, m, sizeof(*j->buf_line));

@@ -7,6 +7,7 @@
 
 #include "pml/alloc.h"
 #include "pml/err.h"
+#include "pml/csv.h"
 #include "pml/schema.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -158,6 +159,12 @@ pml_schema_copy(struct pml_schema *dst, const struct pml_schema *src)
 	dst->n_col = dst->m_col = src->n_col;
 	for (i = 0; i < src->n_col; i++)
 		pml_column_copy(&dst->col[i], &src->col[i]);
+}
+
+int
+pml_column_name_valid(const char *name)
+{
+	return name && *name && pml_utf8_valid(name, strlen(name), NULL);
 }
 
 struct pml_column *

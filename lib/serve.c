@@ -13,10 +13,12 @@
 
 #include "pml/alloc.h"
 #include "pml/cli.h"
+#include "pml/csv.h"
 #include "pml/err.h"
 #include "pml/metrics.h"
 #include "pml/mp.h"
 #include "pml/serve.h"
+#include "pml/source.h"
 #include "pml/stream.h"
 
 #define READ_CHUNK (256 * 1024)
@@ -222,8 +224,8 @@ struct srv {
 	long **elem_field;          /* per vec column: header field of each element */
 	long id_field;
 	int warned_id;
-	struct pml_buf fields;
-	size_t *f_off, *f_len, m_field;
+	struct pml_csv_fields f;     /* the fields of the last line */
+	struct pml_csv_na *na;      /* missing-value spellings, as pml-collect's */
 	/* msgpack */
 	msgpack_zone zone;
 	int after_trailer;
@@ -394,9 +396,9 @@ start_echo_csv(struct srv *s)
 	if (s->header_err && s->o->bad == PML_SERVE_BAD_FAIL)
 		return;         /* reported; nothing will be answered */
 	for (f = 0; f < s->n_field; f++)
-		if (is_pred_name(s, s->fields.buf + s->f_off[f], s->f_len[f])) {
+		if (is_pred_name(s, s->f.bytes.buf + s->f.off[f], s->f.len[f])) {
 			fatal(s, "CSV header: column '%s' is in the input already; choose other names "
-				 "with --prefix", s->fields.buf + s->f_off[f]);
+				 "with --prefix", s->f.bytes.buf + s->f.off[f]);
 			return;
 		}
 	pml_buf_reset(&s->reply);
@@ -1517,65 +1519,6 @@ syntax:
 
 /* ---- csv lines ---- */
 
-/* Split a line into fields (unquoted). 0, or -1 with a reason. */
-static int
-csv_split(struct srv *s, const char *p, size_t n, const char **why)
-{
-	size_t i = 0, nf = 0;
-
-	pml_buf_reset(&s->fields);
-	pml_buf_grow(&s->fields, n + 1);
-	for (;;) {
-		size_t off = s->fields.len;
-		if (i < n && p[i] == '"') {
-			i++;
-			for (;;) {
-				if (i >= n) {
-					*why = "unterminated quoted field";
-					return -1;
-				}
-				if (p[i] == '"') {
-					if (i + 1 < n && p[i + 1] == '"') {
-						pml_buf_addch(&s->fields, '"');
-						i += 2;
-						continue;
-					}
-					i++;
-					break;
-				}
-				pml_buf_addch(&s->fields, p[i++]);
-			}
-			if (i < n && p[i] != ',') {
-				*why = "text after a closing quote";
-				return -1;
-			}
-		} else {
-			const char *q = memchr(p + i, ',', n - i);
-			size_t end = q ? (size_t)(q - p) : n;
-			if (memchr(p + i, '"', end - i)) {
-				*why = "stray quote inside an unquoted field";
-				return -1;
-			}
-			pml_buf_add(&s->fields, p + i, end - i);
-			i = end;
-		}
-		if (nf >= s->m_field) {
-			s->m_field = s->m_field ? 2 * s->m_field : 64;
-			s->f_off = pml_xreallocarray(s->f_off, s->m_field, sizeof(*s->f_off));
-			s->f_len = pml_xreallocarray(s->f_len, s->m_field, sizeof(*s->f_len));
-		}
-		s->f_off[nf] = off;
-		s->f_len[nf] = s->fields.len - off;
-		pml_buf_addch(&s->fields, '\0');
-		nf++;
-		if (i >= n)
-			break;
-		i++;    /* the comma */
-	}
-	s->n_field = nf;
-	return 0;
-}
-
 static void
 set_header_err(struct srv *s, const char *fmt, ...) PML_PRINTF(2, 3);
 
@@ -1610,11 +1553,11 @@ csv_header(struct srv *s, const char *p, size_t n)
 		p += 3;
 		n -= 3;
 	}
-	if (csv_split(s, p, n, &why) < 0) {
+	if (pml_csv_split_line(&s->f, p, n, ',', &why) < 0) {
 		set_header_err(s, "CSV header: %s", why);
 		return;
 	}
-	n_head = s->n_field;
+	n_head = s->n_field = s->f.n;
 	for (j = 0; j < in->n_col; j++) {
 		s->field_of[j] = -1;
 		if (s->elem_field[j])
@@ -1624,7 +1567,7 @@ csv_header(struct srv *s, const char *p, size_t n)
 	s->id_field = -1;
 	names = pml_xcalloc(n_head, sizeof(*names));
 	for (f = 0; f < n_head; f++)
-		names[f] = s->fields.buf + s->f_off[f];
+		names[f] = s->f.bytes.buf + s->f.off[f];
 	for (f = 0; f < n_head; f++) {
 		const char *name = names[f], *br;
 		int ci;
@@ -1686,76 +1629,40 @@ csv_header(struct srv *s, const char *p, size_t n)
 }
 
 static int
-parse_num(const char *t, size_t n, int want_int, double *d, int64_t *i)
-{
-	char *end;
-	size_t k;
-
-	if (n == 0 || n > 64)
-		return -1;
-	for (k = 0; k < n; k++)
-		if (!strchr("0123456789+-.eE", t[k]))
-			return -1;
-	errno = 0;
-	if (want_int) {
-		long long v = strtoll(t, &end, 10);
-		if (errno || end != t + n)
-			return -1;
-		*i = v;
-	} else {
-		*d = strtod(t, &end);
-		if (errno || end != t + n || !isfinite(*d))
-			return -1;
-	}
-	return 0;
-}
-
-static int
 csv_value(struct srv *s, size_t j, const char *t, size_t n, char *why, size_t why_len)
 {
 	const struct pml_column *c = &s->e->input->col[j];
-	struct pml_value *v = &s->vals[j];
-	char tb[64], sh[48];
+	char msg[128];
 
-	if (n == 0) {
-		v->kind = PML_NIL;
+	int rc = pml_csv_value(c, t, n, s->na, &s->vals[j], msg, sizeof(msg));
+
+	if (rc == 0)
 		return 0;
-	}
-	switch (c->type) {
-	case PML_TYPE_BOOL:
-	case PML_TYPE_INT:
-	case PML_TYPE_FLOAT: {
-		/* the value as sent, then the rule every reader uses (pml_value_conform) */
+	if (rc == -1 && (c->type == PML_TYPE_BOOL || c->type == PML_TYPE_INT || c->type == PML_TYPE_FLOAT)) {
+		/* not of the column's own spelling: the value as sent, then the
+		 * rule every reader uses (pml_value_conform), e.g. 3.0 for an int */
 		struct pml_value in;
-		char msg[160];
+		char cm[160];
+		int64_t iv;
+		double fv;
+		int k = pml_csv_number(t, n, &iv, &fv);
 
-		if (!strcmp(t, "true") || !strcmp(t, "false") || !strcmp(t, "t") || !strcmp(t, "f")) {
-			in.kind = PML_BOOL;
-			in.u.b = t[0] == 't';
-		} else if (parse_num(t, n, 1, NULL, &in.u.i) == 0) {
+		if (k == 1) {
 			in.kind = PML_INT;
-		} else if (parse_num(t, n, 0, &in.u.f, NULL) == 0) {
+			in.u.i = iv;
+		} else if (k == 2) {
 			in.kind = PML_FLOAT;
+			in.u.f = fv;
 		} else {
 			goto bad;
 		}
-		if (pml_value_conform(c, &in, v, msg, sizeof(msg)) < 0) {
-			snprintf(why, why_len, "column '%s': %s", c->name, msg);
-			return -1;
-		}
-		return 0;
-	}
-	case PML_TYPE_STR:
-		v->kind = PML_STR;
-		v->u.s.ptr = t;
-		v->u.s.len = n;
-		return 0;
-	case PML_TYPE_VEC:
-		break;
+		if (pml_value_conform(c, &in, &s->vals[j], cm, sizeof(cm)) == 0)
+			return 0;
+		snprintf(why, why_len, "column '%s': %s", c->name, cm);
+		return -1;
 	}
 bad:
-	snprintf(why, why_len, "column '%s': expected %s, got '%s'", c->name,
-		 pml_column_type_str(c, tb, sizeof(tb)), short_text(sh, sizeof(sh), t, n));
+	snprintf(why, why_len, "column '%s': %s", c->name, msg);
 	return -1;
 }
 
@@ -1776,14 +1683,14 @@ csv_vec(struct srv *s, size_t j, char *why, size_t why_len)
 
 		if (f < 0)
 			return -1;
-		t = s->fields.buf + s->f_off[f];
-		n = s->f_len[f];
-		if (n == 0) {
+		t = s->f.bytes.buf + s->f.off[f];
+		n = s->f.len[f];
+		if (pml_csv_na_match(s->na, t, n)) {
 			n_missing++;
 			continue;
 		}
 		if (c->elem == PML_ELEM_U8) {
-			if (parse_num(t, n, 1, NULL, &i) < 0 || i < 0 || i > 255) {
+			if (pml_csv_number(t, n, &i, &d) != 1 || i < 0 || i > 255) {
 				snprintf(why, why_len, "column '%s[%zu]': expected an integer 0..255, got '%s'",
 					 c->name, k, short_text(sh, sizeof(sh), t, n));
 				return -1;
@@ -1791,7 +1698,7 @@ csv_vec(struct srv *s, size_t j, char *why, size_t why_len)
 			dst[k] = (unsigned char)i;
 		} else {
 			float x;
-			if (parse_num(t, n, 0, &d, NULL) < 0 || fabs(d) > FLT_MAX) {
+			if (!pml_csv_number(t, n, &i, &d) || fabs(d) > FLT_MAX) {
 				snprintf(why, why_len, "column '%s[%zu]': expected a finite number, got '%s'",
 					 c->name, k, short_text(sh, sizeof(sh), t, n));
 				return -1;
@@ -1836,14 +1743,29 @@ csv_line(struct srv *s, const char *p, size_t n)
 		entry_error(s, en, "%s", s->header_err);
 		return;
 	}
-	if (csv_split(s, p, n, &why) < 0) {
+	if (pml_csv_split_line(&s->f, p, n, ',', &why) < 0) {
 		entry_error(s, en, "invalid CSV: %s", why);
 		return;
 	}
-	if (s->id_field >= 0 && (size_t)s->id_field < s->n_field)
-		entry_id_text(s, en, s->fields.buf + s->f_off[s->id_field], s->f_len[s->id_field]);
-	if (s->n_field != n_head) {
-		entry_error(s, en, "%zu fields, the header has %zu", s->n_field, n_head);
+	if (s->id_field >= 0 && (size_t)s->id_field < s->f.n)
+		entry_id_text(s, en, s->f.bytes.buf + s->f.off[s->id_field], s->f.len[s->id_field]);
+	if (s->f.n != n_head) {
+		entry_error(s, en, "%zu fields, the header has %zu", s->f.n, n_head);
+		return;
+	}
+	if (memchr(p, '\0', n)) {
+		/* refused in any field, as pml-collect does */
+		size_t f;
+		for (f = 0; f < s->f.n; f++)
+			if (memchr(s->f.bytes.buf + s->f.off[f], '\0', s->f.len[f]))
+				break;
+		for (j = 0; j < in->n_col; j++)
+			if (s->field_of[j] == (long)f)
+				break;
+		if (j < in->n_col)
+			entry_error(s, en, "column '%s': NUL byte in field", in->col[j].name);
+		else
+			entry_error(s, en, "field %zu: NUL byte in field", f + 1);
 		return;
 	}
 	en->well_formed = 1;
@@ -1862,7 +1784,7 @@ csv_line(struct srv *s, const char *p, size_t n)
 			s->vals[j].kind = PML_NIL;
 		} else {
 			long f = s->field_of[j];
-			if (csv_value(s, j, s->fields.buf + s->f_off[f], s->f_len[f], msg, sizeof(msg)) < 0) {
+			if (csv_value(s, j, s->f.bytes.buf + s->f.off[f], s->f.len[f], msg, sizeof(msg)) < 0) {
 				entry_error(s, en, "%s", msg);
 				return;
 			}
@@ -2047,22 +1969,24 @@ mp_message(struct srv *s, const char *p, size_t n, uint64_t at)
 
 /* ---- framing ---- */
 
+/*
+ * The input format from the first bytes, by the rule pml-collect and
+ * pml-eval use (pml_format_sniff): a stream (msgpack, also when it starts
+ * with a sync marker), JSON lines, else CSV. AUTO: not known yet.
+ */
 static enum pml_serve_format
-detect(const char *p, size_t n)
+detect(const char *p, size_t n, int at_end)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
-			continue;
-		if ((c >= 0x80 && c <= 0x8f) || c == 0xde || c == 0xdf)
-			return PML_SERVE_MSGPACK;
-		if (c == '{')
-			return PML_SERVE_JSON;
+	switch (pml_format_sniff(p, n, at_end || n >= 64 * 1024)) {
+	case PML_FMT_NONE:
+		return PML_SERVE_AUTO;
+	case PML_FMT_STREAM:
+		return PML_SERVE_MSGPACK;
+	case PML_FMT_JSONL:
+		return PML_SERVE_JSON;
+	default:
 		return PML_SERVE_CSV;
 	}
-	return PML_SERVE_AUTO;
 }
 
 static void
@@ -2096,7 +2020,8 @@ static int
 take_requests(struct srv *s)
 {
 	if (s->fmt == PML_SERVE_AUTO) {
-		s->fmt = s->o->format != PML_SERVE_AUTO ? s->o->format : detect(s->buf + s->pos, s->len - s->pos);
+		s->fmt = s->o->format != PML_SERVE_AUTO ? s->o->format
+			 : detect(s->buf + s->pos, s->len - s->pos, s->eof);
 		if (s->fmt == PML_SERVE_AUTO) {
 			if (!s->eof)
 				return 0;
@@ -2282,7 +2207,8 @@ srv_init(struct srv *s, struct pml_serve_engine *e, const struct pml_serve_opts 
 	pml_buf_init(&s->ids, 0);
 	pml_buf_init(&s->reply, 0);
 	pml_buf_init(&s->tmp, 0);
-	pml_buf_init(&s->fields, 0);
+	s->f = (struct pml_csv_fields)PML_CSV_FIELDS_INIT;
+	s->na = pml_csv_na_new(NULL);
 	msgpack_zone_init(&s->zone, 4096);
 	pml_schema_init(&s->in_schema);
 	pml_schema_init(&s->out_schema);
@@ -2321,8 +2247,6 @@ srv_release(struct srv *s)
 	free(s->ent);
 	free(s->buf);
 	free(s->header_err);
-	free(s->f_off);
-	free(s->f_len);
 	free(s->out_vals);
 	free(s->top_p);
 	free(s->top_i);
@@ -2332,7 +2256,8 @@ srv_release(struct srv *s)
 	pml_buf_release(&s->ids);
 	pml_buf_release(&s->reply);
 	pml_buf_release(&s->tmp);
-	pml_buf_release(&s->fields);
+	pml_csv_fields_release(&s->f);
+	pml_csv_na_free(s->na);
 	msgpack_zone_destroy(&s->zone);
 	pml_schema_release(&s->in_schema);
 	pml_schema_release(&s->out_schema);

@@ -53,6 +53,87 @@ pml_format_detect(const char *path)
 	return PML_FMT_NONE;
 }
 
+/* The first line of p[0..n): its length (without the newline). */
+static size_t
+first_line(const char *p, size_t n)
+{
+	const char *nl = memchr(p, '\n', n);
+
+	return nl ? (size_t)(nl - p) : n;
+}
+
+/* "LABEL [qid:Q] IDX:VAL ... [# comment]": a number, then index:value tokens. */
+static int
+looks_svmlight(const char *p, size_t n)
+{
+	size_t i = 0, tok = 0;
+
+	while (i < n) {
+		size_t s = i, colon = 0;
+		if (tok && p[i] == '#')
+			break;
+		if (tok == 1 && n - i > 4 && !memcmp(p + i, "qid:", 4)) {
+			i += 4;
+			colon = 3;
+		}
+		while (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '\r') {
+			if (p[i] == ':' && !colon)
+				colon = i - s;
+			else if (!strchr("0123456789+-.eE", p[i]))
+				return 0;
+			i++;
+		}
+		if (tok == 0 ? colon != 0 : (colon == 0 || colon == i - s - 1))
+			return 0;
+		tok++;
+		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
+			i++;
+	}
+	return tok >= 2;
+}
+
+enum pml_format
+pml_format_sniff(const char *p, size_t n, int at_end)
+{
+	size_t i, len;
+	unsigned char c;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			break;
+	if (i == n)
+		return PML_FMT_NONE;
+	c = (unsigned char)p[i];
+	/* a msgpack map (a stream header) or ext (a sync marker) */
+	if ((c >= 0x80 && c <= 0x8f) || c == 0xde || c == 0xdf || (c >= 0xc7 && c <= 0xc9) ||
+	    (c >= 0xd4 && c <= 0xd8))
+		return PML_FMT_STREAM;
+	if (c == '{')
+		return PML_FMT_JSONL;
+	len = first_line(p + i, n - i);
+	if (memchr(p + i, '\0', len))
+		return PML_FMT_STREAM;  /* binary: the stream reader judges it */
+	if (i + len == n && !at_end)
+		return PML_FMT_NONE;    /* the first line is not complete */
+	if (memchr(p + i, '\t', len) && !memchr(p + i, ',', len))
+		return PML_FMT_TSV;
+	if (looks_svmlight(p + i, len))
+		return PML_FMT_SVMLIGHT;
+	return PML_FMT_CSV;
+}
+
+int
+pml_format_peek(struct pml_in *in, enum pml_format *f)
+{
+	const char *p;
+	ssize_t n = pml_in_peek(in, 64 * 1024, &p);
+
+	if (n < 0)
+		return -1;
+	*f = pml_format_sniff(p, (size_t)n, 1);
+	return 0;
+}
+
 static const struct pml_schema *
 reader_schema(const struct pml_source *s)
 {
@@ -138,6 +219,29 @@ fit_schema_from(struct pml_source *s, const struct pml_source_opts *o)
 	return 0;
 }
 
+/*
+ * Roles and class names of the columns that like (a model's input, a
+ * stream's schema) also has, so records read from text are taken as that
+ * schema's. Types stay as inferred: a record's type is judged against the
+ * model's later (the predictor's schema check).
+ */
+static void
+follow(struct pml_schema *dst, const struct pml_schema *like)
+{
+	size_t k;
+
+	for (k = 0; k < dst->n_col; k++) {
+		struct pml_column *c = &dst->col[k];
+		int j = pml_schema_find(like, c->name);
+
+		if (j < 0)
+			continue;
+		c->role = like->col[j].role;
+		if (like->col[j].n_class && c->type == PML_TYPE_INT && like->col[j].type == PML_TYPE_INT)
+			pml_column_set_classes(c, like->col[j].n_class, like->col[j].classes);
+	}
+}
+
 /* Roles and class names on a copy of the reader's schema. */
 static int
 shape_schema(struct pml_source *s, const struct pml_source_opts *o)
@@ -150,6 +254,8 @@ shape_schema(struct pml_source *s, const struct pml_source_opts *o)
 		return fit_schema_from(s, o);
 
 	pml_schema_copy(dst, reader_schema(s));
+	if (o->like)
+		follow(dst, o->like);
 	for (r = PML_ROLE_LABEL; r <= PML_ROLE_WEIGHT; r++) {
 		if (!o->role[r])
 			continue;
@@ -176,8 +282,8 @@ shape_schema(struct pml_source *s, const struct pml_source_opts *o)
 }
 
 struct pml_source *
-pml_source_open(enum pml_format f, const char *path, const char *labels,
-		const struct pml_source_opts *o)
+pml_source_open_in(enum pml_format f, struct pml_in *in, const char *path,
+		   const struct pml_source_opts *o)
 {
 	struct pml_source *s = pml_xcalloc(1, sizeof(*s));
 	struct pml_csv_opts co = o->csv;
@@ -189,26 +295,67 @@ pml_source_open(enum pml_format f, const char *path, const char *labels,
 	if (!co.delim)
 		co.delim = f == PML_FMT_TSV ? '\t' : ',';
 	if (o->schema_from && schema_from_types(s, f, o, &co, &jo) < 0) {
+		pml_in_close(in);
 		pml_source_free(s);
 		return NULL;
 	}
 	switch (f) {
 	case PML_FMT_CSV:
 	case PML_FMT_TSV:
-		ok = (s->csv = pml_csv_open(path, &co)) != NULL;
-		break;
-	case PML_FMT_IDX:
-		ok = (s->idx = pml_idx_open(path, labels)) != NULL;
+		ok = (s->csv = pml_csv_open_in(in, path, &co)) != NULL;
 		break;
 	case PML_FMT_SVMLIGHT:
-		ok = (s->svm = pml_svm_open(path, &o->svm)) != NULL;
+		ok = (s->svm = pml_svm_open_in(in, path, &o->svm)) != NULL;
+		break;
+	case PML_FMT_JSONL:
+		ok = (s->js = pml_jsonl_open_in(in, path, &jo)) != NULL;
 		break;
 	default:
-		ok = (s->js = pml_jsonl_open(path, &jo)) != NULL;
+		pml_in_close(in);
+		ok = 0;
+		pml_error("%s: not a format read from an open input", s->name);
 		break;
 	}
 	if (!ok) {
 		pml_source_free(s);
+		return NULL;
+	}
+	if (shape_schema(s, o) < 0) {
+		pml_source_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+struct pml_source *
+pml_source_open(enum pml_format f, const char *path, const char *labels,
+		const struct pml_source_opts *o)
+{
+	struct pml_source *s;
+	struct pml_in in;
+
+	if (f != PML_FMT_IDX && pml_in_open(&in, path) < 0)
+		return NULL;
+	if (f == PML_FMT_NONE) {
+		/* the format from the first bytes, as pml-serve-stdin and pml-eval tell it */
+		if (pml_format_peek(&in, &f) < 0 || f == PML_FMT_STREAM) {
+			if (f == PML_FMT_STREAM)
+				pml_error("%s: binary data, such as a pml stream (already collected); "
+					  "pml-collect reads CSV, TSV, JSON lines, svmlight and IDX",
+					  path && strcmp(path, "-") ? path : "stdin");
+			pml_in_close(&in);
+			return NULL;
+		}
+		if (f == PML_FMT_NONE)
+			f = PML_FMT_CSV;        /* empty: the CSV reader says so */
+	}
+	if (f != PML_FMT_IDX)
+		return pml_source_open_in(f, &in, path, o);
+	s = pml_xcalloc(1, sizeof(*s));
+	s->name = path && strcmp(path, "-") ? path : "stdin";
+	s->label = -1;
+	if (!(s->idx = pml_idx_open(path, labels))) {
+		free(s);
 		return NULL;
 	}
 	if (shape_schema(s, o) < 0) {

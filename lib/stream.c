@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "pml/alloc.h"
+#include "pml/csv.h"
 #include "pml/err.h"
 #include "pml/mp.h"
+#include "pml/source.h"
 #include "pml/stream.h"
 
 #define READ_BLOCK (256 * 1024)
@@ -187,11 +189,16 @@ unpack_names(const msgpack_object *o, size_t *n_out, char ***out, const char *wh
 	names = pml_xcalloc(o->via.array.size ? o->via.array.size : 1, sizeof(*names));
 	for (i = 0; i < o->via.array.size; i++) {
 		names[i] = pml_mp_xstrdup(&o->via.array.ptr[i]);
+		if (names[i] && !pml_utf8_valid(names[i], strlen(names[i]), NULL)) {
+			free(names[i]);
+			names[i] = NULL;
+		}
 		if (!names[i]) {
 			while (i--)
 				free(names[i]);
 			free(names);
-			return pml_error("%s: column '%s': '%s' must hold strings", where, col, what);
+			return pml_error("%s: column '%s': '%s' must hold strings of valid UTF-8", where,
+					 col, what);
 		}
 	}
 	*n_out = o->via.array.size;
@@ -218,9 +225,9 @@ pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *w
 		char *name, *str;
 
 		name = pml_mp_xstrdup(pml_mp_get(m, "name"));
-		if (!name || !*name) {
+		if (!pml_column_name_valid(name)) {
 			free(name);
-			pml_error("%s: column %u has no name", where, i + 1);
+			pml_error("%s: column %u has no name (a non-empty string of valid UTF-8)", where, i + 1);
 			goto fail;
 		}
 		if (pml_schema_find(s, name) >= 0) {
@@ -568,6 +575,11 @@ struct pml_reader {
 	/* pml_reader_conform(): the input's own schema, and where each of header.schema's columns is */
 	struct pml_schema own;
 	long *map;
+	/* text inputs (pml_reader_open_any) */
+	const struct pml_source_opts *text;     /* NULL: streams only */
+	struct pml_source *src;                 /* the current file, when text */
+	const struct pml_value *out;            /* the record delivered */
+	struct pml_buf rawrec;                  /* a text record, encoded */
 };
 
 static const char *
@@ -575,6 +587,8 @@ cur_name(const struct pml_reader *r)
 {
 	return r->in.name ? r->in.name : "stdin";
 }
+
+static int text_header(struct pml_reader *r);
 
 static int
 open_next(struct pml_reader *r)
@@ -585,6 +599,8 @@ open_next(struct pml_reader *r)
 		pml_in_close(&r->in);
 		r->in_open = 0;
 	}
+	pml_source_free(r->src);
+	r->src = NULL;
 	r->cur++;
 	if (r->cur >= (r->n_path ? r->n_path : 1))
 		return 0;
@@ -597,6 +613,21 @@ open_next(struct pml_reader *r)
 	r->n_stream = 0;
 	r->msg_offset = 0;
 	r->state = EXPECT_HEADER;
+	if (r->text) {
+		enum pml_format f;
+		if (pml_format_peek(&r->in, &f) < 0)
+			return -1;
+		if (f != PML_FMT_STREAM && f != PML_FMT_NONE) {
+			/* CSV, TSV, JSON lines or svmlight: read as pml-collect would */
+			struct pml_in in = r->in;
+			r->in_open = 0;
+			r->src = pml_source_open_in(f, &in, path, r->text);
+			if (!r->src)
+				return -1;
+			if (text_header(r) < 0)
+				return -1;
+		}
+	}
 	return 1;
 }
 
@@ -674,6 +705,14 @@ pml_value_from_mp(const struct pml_column *c, const msgpack_object *o, struct pm
 		return 0;
 	}
 	if (c->type == PML_TYPE_STR && o->type == MSGPACK_OBJECT_STR) {
+		size_t k;
+
+		/* the rule of every text reader: JSON and CSV output stay valid */
+		if (!pml_utf8_valid(o->via.str.ptr, o->via.str.size, &k)) {
+			snprintf(why, why_len, "%s at byte %zu of the string",
+				 o->via.str.ptr[k] ? "invalid UTF-8" : "NUL byte", k + 1);
+			return -1;
+		}
 		v->kind = PML_STR;
 		v->u.s.ptr = o->via.str.ptr;
 		v->u.s.len = o->via.str.size;
@@ -776,15 +815,10 @@ chains_equal(const struct pml_header *a, const struct pml_header *b, char *why, 
 }
 
 static int
-take_header(struct pml_reader *r, const msgpack_object *o)
+use_header(struct pml_reader *r, struct pml_header h)
 {
-	struct pml_header h;
 	char why[400];
 
-	r->n_stream++;
-	snprintf(r->where, sizeof(r->where), "%s", cur_name(r));
-	if (pml_header_decode(&h, o, r->where) < 0)
-		return -1;
 	if (pml_schema_check_limit(&h.schema, r->max_message, why, sizeof(why)) < 0) {
 		pml_header_release(&h);
 		return pml_error("%s: %s", cur_name(r), why);
@@ -813,6 +847,47 @@ take_header(struct pml_reader *r, const msgpack_object *o)
 	return 0;
 }
 
+static int
+take_header(struct pml_reader *r, const msgpack_object *o)
+{
+	struct pml_header h;
+
+	r->n_stream++;
+	snprintf(r->where, sizeof(r->where), "%s", cur_name(r));
+	if (pml_header_decode(&h, o, r->where) < 0)
+		return -1;
+	return use_header(r, h);
+}
+
+/* A text file's columns as a header: no provenance, no chain. */
+static int
+text_header(struct pml_reader *r)
+{
+	struct pml_header h;
+
+	r->n_stream++;
+	pml_header_init(&h);
+	pml_schema_copy(&h.schema, pml_source_schema(r->src));
+	return use_header(r, h);
+}
+
+/* The next record of a text file: 1, 0 at its end, -1 on error. */
+static int
+text_next(struct pml_reader *r)
+{
+	int rc = pml_source_next(r->src, &r->out);
+
+	if (rc <= 0)
+		return rc;
+	r->rec_no++;
+	r->count++;
+	pml_buf_reset(&r->rawrec);
+	pml_record_encode(&r->rawrec, &r->header.schema, r->out);
+	r->raw = r->rawrec.buf;
+	r->raw_len = r->rawrec.len;
+	return 1;
+}
+
 /* Read messages until a record (1), the end of all input (0) or an error (-1). */
 static int
 advance(struct pml_reader *r)
@@ -823,6 +898,15 @@ advance(struct pml_reader *r)
 	int rc;
 
 	for (;;) {
+		if (r->src) {
+			rc = text_next(r);
+			if (rc != 0)
+				return rc;
+			rc = open_next(r);
+			if (rc <= 0)
+				return rc;
+			continue;
+		}
 		rc = next_message(r, &p, &n);
 		if (rc < 0)
 			return -1;
@@ -858,6 +942,7 @@ advance(struct pml_reader *r)
 			r->count++;
 			if (convert_record(r, &o) < 0)
 				return -1;
+			r->out = r->vals;
 			r->raw = p;
 			r->raw_len = n;
 			return 1;
@@ -888,12 +973,21 @@ advance(struct pml_reader *r)
 struct pml_reader *
 pml_reader_open(int n_path, char *const *paths, size_t max_message)
 {
+	return pml_reader_open_any(n_path, paths, max_message, NULL);
+}
+
+struct pml_reader *
+pml_reader_open_any(int n_path, char *const *paths, size_t max_message,
+		    const struct pml_source_opts *text)
+{
 	struct pml_reader *r = pml_xcalloc(1, sizeof(*r));
 	const char *p;
 	size_t n;
 	msgpack_object o;
 	int rc;
 
+	r->text = text;
+	pml_buf_init(&r->rawrec, 0);
 	r->n_path = n_path;
 	r->paths = paths;
 	r->cur = -1;
@@ -903,6 +997,8 @@ pml_reader_open(int n_path, char *const *paths, size_t max_message)
 	pml_buf_init(&r->stats, 0);
 	if (open_next(r) <= 0)
 		goto fail;
+	if (r->src)
+		return r;
 	/* Read the first header now, so pml_reader_header() works at once. */
 	do {
 		rc = next_message(r, &p, &n);
@@ -942,7 +1038,7 @@ pml_reader_next(struct pml_reader *r, const struct pml_value **vals)
 {
 	int rc = advance(r);
 
-	*vals = rc > 0 ? r->vals : NULL;
+	*vals = rc > 0 ? r->out : NULL;
 	return rc;
 }
 
@@ -984,6 +1080,8 @@ pml_reader_free(struct pml_reader *r)
 		return;
 	if (r->in_open)
 		pml_in_close(&r->in);
+	pml_source_free(r->src);
+	pml_buf_release(&r->rawrec);
 	if (r->have_header)
 		pml_header_release(&r->header);
 	msgpack_zone_destroy(&r->zone);

@@ -128,7 +128,7 @@ parse_line(struct pml_svm *s, char *p, size_t n, struct entry_cb *cb)
 }
 
 static int
-spool_stdin(struct pml_svm *s)
+spool_stdin(struct pml_svm *s, struct pml_in *given)
 {
 	struct pml_in in;
 	struct pml_buf t = PML_BUF_INIT;
@@ -146,7 +146,9 @@ spool_stdin(struct pml_svm *s)
 	}
 	pml_tmp_register(t.buf);
 	s->tmp = pml_buf_detach(&t, NULL);
-	if (pml_in_open(&in, "-") < 0) {
+	if (given) {
+		in = *given;
+	} else if (pml_in_open(&in, "-") < 0) {
 		close(fd);
 		return -1;
 	}
@@ -158,7 +160,8 @@ spool_stdin(struct pml_svm *s)
 	if (r == 0)
 		rc = 0;
 out:
-	pml_in_close(&in);
+	if (!given)
+		pml_in_close(&in);
 	if (close(fd) < 0 && rc == 0)
 		rc = pml_error_errno("cannot write '%s'", s->tmp);
 	return rc;
@@ -166,6 +169,12 @@ out:
 
 struct pml_svm *
 pml_svm_open(const char *path, const struct pml_svm_opts *o)
+{
+	return pml_svm_open_in(NULL, path, o);
+}
+
+struct pml_svm *
+pml_svm_open_in(struct pml_in *in, const char *path, const struct pml_svm_opts *o)
 {
 	struct pml_svm *s = pml_xcalloc(1, sizeof(*s));
 	struct entry_cb cb = { s, 0, 0, 1, 0 };
@@ -177,10 +186,15 @@ pml_svm_open(const char *path, const struct pml_svm_opts *o)
 
 	s->name = pml_xstrdup(path && strcmp(path, "-") ? path : "stdin");
 	if (!path || !strcmp(path, "-")) {
-		if (spool_stdin(s) < 0)
+		rc = spool_stdin(s, in);
+		if (in)
+			pml_in_close(in);
+		if (rc < 0)
 			goto fail;
 		s->path = pml_xstrdup(s->tmp);
 	} else {
+		if (in)
+			pml_in_close(in);  /* read by name, in two passes */
 		s->path = pml_xstrdup(path);
 	}
 	/* pass 1: width and label type */

@@ -16,6 +16,7 @@
 #include "pml/model.h"
 #include "pml/mp.h"
 #include "pml/rng.h"
+#include "pml/source.h"
 #include "pml/stats.h"
 #include "pml/transform.h"
 #include "transform-int.h"
@@ -747,6 +748,7 @@ pml_stage_run(const struct pml_stage *st)
 	struct pml_out out;
 	struct pml_writer *w = NULL;
 	struct pml_chain *c = NULL, *all = NULL;
+	struct pml_header ha;           /* --apply: the chain's stream or model */
 	const struct pml_schema *sin;
 	size_t f, n_all;
 	int rc = -1, streaming = 1;
@@ -758,20 +760,26 @@ pml_stage_run(const struct pml_stage *st)
 	pml_rawlist_init(&u.steps);
 	pml_header_init(&hout);
 	pml_spool_init(&u.sp, st->spool_limit);
-	u.r = pml_reader_open(st->n_path, st->paths, st->max_message);
+	pml_header_init(&ha);
+	if (st->apply) {
+		/* inputs may be CSV or JSON lines, read with the chain's roles */
+		struct pml_source_opts text;
+		if (load_apply(st->apply, &ha) < 0)
+			goto out;
+		pml_source_opts_init(&text);
+		text.like = ha.chain_input.n_col ? &ha.chain_input : &ha.schema;
+		u.r = pml_reader_open_any(st->n_path, st->paths, st->max_message, &text);
+	} else {
+		u.r = pml_reader_open(st->n_path, st->paths, st->max_message);
+	}
 	if (!u.r)
 		goto out;
 	u.hin = pml_reader_header(u.r);
 	sin = &u.hin->schema;
 	if (st->apply) {
-		struct pml_header ha;
-		pml_header_init(&ha);
-		if (load_apply(st->apply, &ha) < 0 || conform_apply(&u, &ha) < 0 ||
-		    pml_chain_remaining(&ha, u.hin, &u.steps, st->apply) < 0) {
-			pml_header_release(&ha);
+		if (conform_apply(&u, &ha) < 0 ||
+		    pml_chain_remaining(&ha, u.hin, &u.steps, st->apply) < 0)
 			goto out;
-		}
-		pml_header_release(&ha);
 		u.n_prefix = u.steps.n;
 	} else {
 		for (f = 0; f < st->n_fit; f++) {
@@ -912,6 +920,7 @@ out:
 	pml_chain_free(c);
 	pml_chain_free(all);
 	pml_header_release(&hout);
+	pml_header_release(&ha);
 	pml_rawlist_release(&u.steps);
 	pml_spool_release(&u.sp);
 	pml_schema_release(&u.ss);

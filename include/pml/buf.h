@@ -34,7 +34,15 @@ void pml_buf_add(struct pml_buf *b, const void *p, size_t n);
 void pml_buf_addch(struct pml_buf *b, int c);
 void pml_buf_addstr(struct pml_buf *b, const char *s);
 void pml_buf_addf(struct pml_buf *b, const char *fmt, ...) PML_PRINTF(2, 3);
-/* Append s as a JSON string literal (quotes and escapes included). */
+/*
+ * Length of the valid UTF-8 sequence at s[0..n) (1 for ASCII), or 0 for a
+ * NUL, a stray or overlong byte, a surrogate or a truncated sequence.
+ */
+size_t pml_utf8_seq(const char *s, size_t n);
+/*
+ * Append s as a JSON string literal (quotes and escapes included); a byte
+ * that is not valid UTF-8 becomes \ufffd, so the output is always JSON.
+ */
 void pml_buf_add_json_str(struct pml_buf *b, const char *s, size_t len);
 /*
  * Numbers as text, one convention for every tool (pml-cat, pml-eval

@@ -29,7 +29,7 @@
  * Types: the first infer_rows data rows are kept in memory and each
  * column becomes bool, int, float or str (an override wins):
  *   - missing spellings (na) are nil in every column;
- *   - bool: true/false (also True/False, TRUE/FALSE);
+ *   - bool: true/false (also True/False, TRUE/FALSE), never 1/0;
  *   - int: [+-]digits fitting in 64 bits; float: decimal with '.' and/or
  *     an exponent, finite; a number with a leading zero ("007", "00.5")
  *     is a code and makes the column str;
@@ -55,6 +55,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pml/buf.h"
+#include "pml/io.h"
 #include "pml/schema.h"
 
 #ifdef __cplusplus
@@ -95,6 +96,8 @@ struct pml_csv;
 
 /* Open path ("-": stdin), read the header and infer types. NULL on error (printed). */
 struct pml_csv *pml_csv_open(const char *path, const struct pml_csv_opts *o);
+/* The same on an open input (path names it in messages); takes over in, closed on failure. */
+struct pml_csv *pml_csv_open_in(struct pml_in *in, const char *path, const struct pml_csv_opts *o);
 const struct pml_schema *pml_csv_schema(const struct pml_csv *c);
 /* 1 and *vals, 0 at the end, -1 on error (printed). */
 int pml_csv_next(struct pml_csv *c, const struct pml_value **vals);
@@ -107,13 +110,53 @@ uint64_t pml_csv_offset(const struct pml_csv *c);   /* input bytes read so far *
 void pml_csv_free(struct pml_csv *c);
 
 /*
+ * Missing-value spellings: one list (PML_CSV_DEFAULT_NA unless --na) for
+ * pml-collect and pml-serve-stdin. spec NULL: the defaults.
+ */
+struct pml_csv_na;
+struct pml_csv_na *pml_csv_na_new(const char *spec);
+void pml_csv_na_free(struct pml_csv_na *na);
+int pml_csv_na_match(const struct pml_csv_na *na, const char *s, size_t n);
+
+/*
+ * One CSV field s[0..n) as a value of column c: the one rule pml-collect
+ * applies after inference and pml-serve-stdin applies to requests. A
+ * missing spelling is nil in any column; int: [+-]digits fitting int64;
+ * float: a strict finite decimal (pml_csv_number); bool: true/false,
+ * True/False, TRUE/FALSE (not 1/0: a column with both is str when
+ * inferred); str: valid UTF-8 without NUL bytes (borrowed from s).
+ * Returns 0; -1 for a value of the wrong type (why: "expected float, got
+ * 'x'"); -2 for bad text (why: "invalid UTF-8 at byte 3 of the field",
+ * "NUL byte at byte 1 of the field"). Without the column's name.
+ */
+int pml_csv_value(const struct pml_column *c, const char *s, size_t n, const struct pml_csv_na *na,
+		  struct pml_value *v, char *why, size_t why_len);
+
+/* The fields of one line: field k is bytes.buf[off[k]], len[k] bytes, NUL-terminated. */
+struct pml_csv_fields {
+	struct pml_buf bytes;
+	size_t *off, *len;
+	size_t n, m;
+};
+#define PML_CSV_FIELDS_INIT { PML_BUF_INIT, NULL, NULL, 0, 0 }
+void pml_csv_fields_release(struct pml_csv_fields *f);
+/*
+ * Split one line (no line break) into fields with the file reader's
+ * quoting rules (RFC 4180, nothing trimmed; a quote inside an unquoted
+ * field, text after a closing quote, or an unterminated quote is an
+ * error). delim 0 is ','. 0, or -1 with a reason in *why.
+ */
+int pml_csv_split_line(struct pml_csv_fields *f, const char *p, size_t n, int delim,
+		       const char **why);
+/*
  * One CSV line (a record; may end in \n or \r\n) against a known schema
- * of bool/int/float/str columns, with the default missing spellings.
- * Values borrow from scratch (reset first). Returns 0, or -1 with a reason
- * in why; prints nothing. For pml-serve-stdin.
+ * of bool/int/float/str columns in order: pml_csv_split_line, then
+ * pml_csv_value per field. Values borrow from f. 0, or -1 with a reason in
+ * why; prints nothing.
  */
 int pml_csv_parse_line(const struct pml_schema *s, const char *line, size_t len, int delim,
-		       struct pml_value *out, struct pml_buf *scratch, char *why, size_t why_len);
+		       const struct pml_csv_na *na, struct pml_value *out,
+		       struct pml_csv_fields *f, char *why, size_t why_len);
 
 /*
  * Strict number: the whole of s[0..n) must be [+-]digits[.digits][e[+-]digits]

@@ -38,6 +38,8 @@ struct pml_in {
 	unsigned char *raw; /* bytes read but not yet delivered or inflated */
 	size_t raw_pos, raw_len;
 	int raw_eof;
+	char *peek;         /* bytes peeked at, delivered before any other */
+	size_t peek_pos, peek_len, m_peek;
 };
 
 /* Open path ("-" or NULL: stdin). Returns 0, or -1 with a message. */
@@ -48,6 +50,13 @@ int pml_in_open(struct pml_in *in, const char *path);
  * are seen as soon as they arrive.
  */
 ssize_t pml_in_read(struct pml_in *in, void *buf, size_t n);
+/*
+ * Look at the first bytes without consuming them: reads until the first
+ * line is complete, want bytes are there, or the end; *p points to all the
+ * bytes peeked so far (valid until the next call). Returns their number
+ * (0 for empty input), or -1 with a message.
+ */
+ssize_t pml_in_peek(struct pml_in *in, size_t want, const char **p);
 /* Read exactly n bytes: 1 ok, 0 clean end before any byte, -1 error or short. */
 int pml_in_read_exact(struct pml_in *in, void *buf, size_t n);
 void pml_in_close(struct pml_in *in);

@@ -43,6 +43,9 @@ struct pml_jsonl_opts {
 struct pml_jsonl;
 
 struct pml_jsonl *pml_jsonl_open(const char *path, const struct pml_jsonl_opts *o);
+/* The same on an open input (path names it in messages); takes over in, closed on failure. */
+struct pml_jsonl *pml_jsonl_open_in(struct pml_in *in, const char *path,
+				    const struct pml_jsonl_opts *o);
 const struct pml_schema *pml_jsonl_schema(const struct pml_jsonl *j);
 /* 1 and *vals (borrowed until the next call), 0 at the end, -1 on error (printed). */
 int pml_jsonl_next(struct pml_jsonl *j, const struct pml_value **vals);
@@ -76,6 +79,8 @@ struct pml_lines {
 };
 
 int pml_lines_open(struct pml_lines *l, const char *path, size_t max);
+/* The same on an open input: takes it over. */
+void pml_lines_open_in(struct pml_lines *l, struct pml_in *in, size_t max);
 /* 1 and the line, 0 at the end, -1 on error (printed). */
 int pml_lines_next(struct pml_lines *l, char **p, size_t *n);
 void pml_lines_close(struct pml_lines *l);

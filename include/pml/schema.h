@@ -101,6 +101,12 @@ const char *pml_kind_name(enum pml_kind k);
 void pml_schema_init(struct pml_schema *s);
 void pml_schema_release(struct pml_schema *s);
 void pml_schema_copy(struct pml_schema *dst, const struct pml_schema *src);
+/*
+ * The rule for a column name that every stream reader applies (a non-empty
+ * string of valid UTF-8 without NUL bytes): writers check names with it before writing,
+ * so they never write a stream the readers refuse. 1 if valid.
+ */
+int pml_column_name_valid(const char *name);
 /* Append a column; name is copied. Returns the new column (valid until the next add). */
 struct pml_column *pml_schema_add(struct pml_schema *s, const char *name, enum pml_type t);
 /* Make c a vec column of elem with the given shape. 0, or -1 if too big. */

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pml/csv.h"
+#include "pml/io.h"
 #include "pml/jsonl.h"
 #include "pml/schema.h"
 #include "pml/svmlight.h"
@@ -33,6 +34,7 @@ extern "C" {
 
 enum pml_format {
 	PML_FMT_NONE, PML_FMT_CSV, PML_FMT_TSV, PML_FMT_IDX, PML_FMT_SVMLIGHT, PML_FMT_JSONL,
+	PML_FMT_STREAM,         /* a pml stream (msgpack) */
 };
 
 struct pml_source_opts {
@@ -53,6 +55,9 @@ struct pml_source_opts {
 	 */
 	const struct pml_schema *schema_from;
 	const char *schema_from_name;  /* for messages: the file it came from */
+	/* roles and class names of same-named columns from this schema (a
+	 * model's input: pml-eval, --apply); options above still win; borrowed */
+	const struct pml_schema *like;
 };
 
 struct pml_source;
@@ -69,9 +74,31 @@ void pml_source_opts_init(struct pml_source_opts *o);
 /* The format a file name tells (.csv .tsv .jsonl .json .ndjson .svm .libsvm
  * .svmlight, case-insensitive, optionally .gz), or PML_FMT_NONE. */
 enum pml_format pml_format_detect(const char *path);
-/* path NULL or "-" is stdin; labels is the IDX labels file (may be NULL). */
+/*
+ * The format the first bytes of an input tell, the one rule of every tool
+ * that takes more than one (pml-collect without a format option or a
+ * telling name, pml-eval, --apply, pml-serve-stdin): a msgpack map or ext
+ * (a stream header, or a sync marker) is a stream, and so is binary
+ * data (a NUL byte in the first line: left to the stream reader to
+ * refuse); '{' is JSON lines;
+ * otherwise a first line with tabs and no comma is TSV, "LABEL IDX:VAL
+ * ..." is svmlight, anything else CSV. Leading blank space is skipped.
+ * PML_FMT_NONE: nothing but blank space, or a first line not complete
+ * yet while more may come (at_end: p[0..n) is all there is).
+ */
+enum pml_format pml_format_sniff(const char *p, size_t n, int at_end);
+/* pml_format_sniff on the first bytes of in, left unread (pml_in_peek): 0, or -1 (printed). */
+int pml_format_peek(struct pml_in *in, enum pml_format *f);
+/*
+ * path NULL or "-" is stdin; labels is the IDX labels file (may be NULL).
+ * f PML_FMT_NONE: the format from the first bytes (pml_format_peek); a pml
+ * stream is refused.
+ */
 struct pml_source *pml_source_open(enum pml_format f, const char *path, const char *labels,
 				   const struct pml_source_opts *o);
+/* The same on an open input of format f (CSV, TSV, JSON lines, svmlight); takes over in. */
+struct pml_source *pml_source_open_in(enum pml_format f, struct pml_in *in, const char *path,
+				      const struct pml_source_opts *o);
 const struct pml_schema *pml_source_schema(const struct pml_source *s);
 /* 1 and *vals, 0 at the end, -1 on error (printed). */
 int pml_source_next(struct pml_source *s, const struct pml_value **vals);

@@ -104,6 +104,17 @@ int pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const cha
 struct pml_reader;
 
 struct pml_reader *pml_reader_open(int n_path, char *const *paths, size_t max_message);
+/*
+ * The same, and a file that is not a stream (told by its first bytes,
+ * pml_format_sniff: CSV, TSV, JSON lines, svmlight) is read as pml-collect
+ * reads it with text's options (text->like: roles and class names of a
+ * model's input), its columns standing for a header without a chain. Its
+ * records are numbered like a stream's; messages of the text reader name
+ * file and line. For pml-eval and --apply.
+ */
+struct pml_source_opts;
+struct pml_reader *pml_reader_open_any(int n_path, char *const *paths, size_t max_message,
+				       const struct pml_source_opts *text);
 const struct pml_header *pml_reader_header(const struct pml_reader *r);
 const struct pml_schema *pml_reader_schema(const struct pml_reader *r);
 int pml_reader_next(struct pml_reader *r, const struct pml_value **vals);

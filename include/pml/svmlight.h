@@ -20,6 +20,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include "pml/io.h"
 #include "pml/schema.h"
 
 #ifdef __cplusplus
@@ -33,6 +34,8 @@ struct pml_svm_opts {
 struct pml_svm;
 
 struct pml_svm *pml_svm_open(const char *path, const struct pml_svm_opts *o);
+/* The same on an open input (NULL: open path); takes over in and closes it. */
+struct pml_svm *pml_svm_open_in(struct pml_in *in, const char *path, const struct pml_svm_opts *o);
 const struct pml_schema *pml_svm_schema(const struct pml_svm *s);
 /* 1 and *vals (borrowed until the next call), 0 at the end, -1 on error (printed). */
 int pml_svm_next(struct pml_svm *s, const struct pml_value **vals);

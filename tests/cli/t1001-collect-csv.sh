@@ -174,7 +174,8 @@ expect_out "gzip input" '{"a":1,"b":2.5,"c":"x"}
 {"a":2,"b":3,"c":"y"}' cc "$T/basic.csv.gz"
 expect_out "stdin with --csv" '{"a":1,"b":2.5,"c":"x"}
 {"a":2,"b":3,"c":"y"}' sh -c "pml-collect --csv < '$T/basic.csv' | pml-cat"
-expect_err "stdin without a format" 2 "cannot tell the format" sh -c "pml-collect < '$T/basic.csv'"
+expect_out "stdin without a format: told by the first bytes" '{"a":1,"b":2.5,"c":"x"}
+{"a":2,"b":3,"c":"y"}' sh -c "pml-collect < '$T/basic.csv' | pml-cat"
 
 # errors found by the reader thread, after the inference rows
 { echo a,b; seq 1 5000 | sed 's/$/,x/'; echo '1,x"y'; } > "$T/lateq.csv"

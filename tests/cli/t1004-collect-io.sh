@@ -25,7 +25,7 @@ check "| head -c 100: no message" test ! -s "$T/pipe.err"
 # usage errors
 expect_err "unknown option" 2 "try 'pml-collect --help'" pml-collect --bogus "$T/one.csv"
 expect_err "two formats" 2 "at most one of" pml-collect --csv --json "$T/one.csv"
-expect_err "unknown extension" 2 "cannot tell the format of" pml-collect "$T/data.xyz"
+expect_err "unknown extension: told by the first bytes" 1 "cannot open '$T/data.xyz'" pml-collect "$T/data.xyz"
 expect_err "--infer-rows 0" 2 "--infer-rows" pml-collect --infer-rows 0 "$T/one.csv"
 expect_err "--max-field abc" 2 "--max-field" pml-collect --max-field abc "$T/one.csv"
 expect_err "--delimiter of two characters" 2 "--delimiter" pml-collect -d ';;' "$T/one.csv"

@@ -33,15 +33,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (c) {
 		const struct pml_schema *s = pml_csv_schema(c);
 		struct pml_value *out = calloc(s->n_col ? s->n_col : 1, sizeof(*out));
-		struct pml_buf b = PML_BUF_INIT;
+		struct pml_csv_fields f = PML_CSV_FIELDS_INIT;
+		struct pml_csv_na *na = pml_csv_na_new(NULL);
 		char why[256];
 		while (pml_csv_next(c, &v) > 0)
 			;
 		/* the same bytes as one served line against the inferred schema */
 		if (size > 1)
-			(void)pml_csv_parse_line(s, (const char *)data + 1, size - 1, o.delim, out, &b,
-						 why, sizeof(why));
-		pml_buf_release(&b);
+			(void)pml_csv_parse_line(s, (const char *)data + 1, size - 1, o.delim, na, out,
+						 &f, why, sizeof(why));
+		pml_csv_fields_release(&f);
+		pml_csv_na_free(na);
 		free(out);
 		pml_csv_free(c);
 	}

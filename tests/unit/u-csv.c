@@ -376,29 +376,77 @@ test_thread(void)
 	unlink(path);
 }
 
+/* One field against a column's type: the rule of pml-collect and serving. */
+static void
+test_value(void)
+{
+	struct pml_schema s = PML_SCHEMA_INIT;
+	struct pml_csv_na *na = pml_csv_na_new(NULL), *mine = pml_csv_na_new("-,");
+	struct pml_value v;
+	char why[128];
+
+	pml_schema_add(&s, "b", PML_TYPE_BOOL);
+	pml_schema_add(&s, "f", PML_TYPE_FLOAT);
+	pml_schema_add(&s, "t", PML_TYPE_STR);
+	T_OK(pml_csv_value(&s.col[0], "TRUE", 4, na, &v, why, sizeof(why)) == 0 && v.kind == PML_BOOL &&
+	     v.u.b == 1, "bool: TRUE");
+	T_OK(pml_csv_value(&s.col[0], "False", 5, na, &v, why, sizeof(why)) == 0 && v.u.b == 0, "bool: False");
+	T_OK(pml_csv_value(&s.col[0], "1", 1, na, &v, why, sizeof(why)) == -1 &&
+	     !strcmp(why, "expected bool, got '1'"), "bool: 1 refused: %s", why);
+	T_OK(pml_csv_value(&s.col[1], "NA", 2, na, &v, why, sizeof(why)) == 0 && v.kind == PML_NIL,
+	     "float: NA missing");
+	T_OK(pml_csv_value(&s.col[1], "?", 1, na, &v, why, sizeof(why)) == 0 && v.kind == PML_NIL,
+	     "float: ? missing");
+	T_OK(pml_csv_value(&s.col[1], "NA", 2, mine, &v, why, sizeof(why)) == -1,
+	     "float: NA not missing with another list");
+	T_OK(pml_csv_value(&s.col[1], "-", 1, mine, &v, why, sizeof(why)) == 0 && v.kind == PML_NIL,
+	     "float: own spelling missing");
+	T_OK(pml_csv_value(&s.col[2], "a\0b", 3, na, &v, why, sizeof(why)) == -2 &&
+	     !strcmp(why, "NUL byte at byte 2 of the field"), "str: NUL: %s", why);
+	T_OK(pml_csv_value(&s.col[2], "a\xff", 2, na, &v, why, sizeof(why)) == -2 &&
+	     !strcmp(why, "invalid UTF-8 at byte 2 of the field"), "str: UTF-8: %s", why);
+	pml_csv_na_free(na);
+	pml_csv_na_free(mine);
+	pml_schema_release(&s);
+	{
+		/* JSON output stays JSON: bytes that are not UTF-8 become U+FFFD */
+		struct pml_buf j = PML_BUF_INIT;
+		pml_buf_add_json_str(&j, "a\xff\xc3\xa9\xe2\x82", 6);
+		pml_buf_addch(&j, '\0');
+		T_EQ_STR(j.buf, "\"a\\ufffd\xc3\xa9\\ufffd\\ufffd\"", "json string: invalid bytes replaced");
+		pml_buf_release(&j);
+		T_EQ_INT(pml_utf8_seq("\xf0\x9f\x98\x80", 4), 4, "utf8 seq: 4 bytes");
+		T_EQ_INT(pml_utf8_seq("\xed\xa0\x80", 3), 0, "utf8 seq: surrogate");
+		T_EQ_INT(pml_utf8_seq("\xc0\xaf", 2), 0, "utf8 seq: overlong");
+	}
+}
+
 static void
 test_line(void)
 {
 	struct pml_schema s = PML_SCHEMA_INIT;
 	struct pml_value v[3];
-	struct pml_buf b = PML_BUF_INIT;
+	struct pml_csv_fields b = PML_CSV_FIELDS_INIT;
+	struct pml_csv_na *na = pml_csv_na_new(NULL);
 	char why[256];
 
 	pml_schema_add(&s, "x", PML_TYPE_FLOAT);
 	pml_schema_add(&s, "n", PML_TYPE_INT);
 	pml_schema_add(&s, "name", PML_TYPE_STR);
-	T_OK(pml_csv_parse_line(&s, "1.5,2,\"a,b\"\n", 12, ',', v, &b, why, sizeof(why)) == 0 &&
+	T_OK(pml_csv_parse_line(&s, "1.5,2,\"a,b\"\n", 12, ',', na, v, &b, why, sizeof(why)) == 0 &&
 	     v[0].kind == PML_FLOAT && v[0].u.f == 1.5 && v[1].u.i == 2 && v[2].u.s.len == 3 &&
 	     !memcmp(v[2].u.s.ptr, "a,b", 3), "parse_line ok");
-	T_OK(pml_csv_parse_line(&s, "NA,,x", 5, ',', v, &b, why, sizeof(why)) == 0 &&
+	T_OK(pml_csv_parse_line(&s, "NA,,x", 5, ',', na, v, &b, why, sizeof(why)) == 0 &&
 	     v[0].kind == PML_NIL && v[1].kind == PML_NIL, "parse_line missing");
-	T_OK(pml_csv_parse_line(&s, "1,2", 3, ',', v, &b, why, sizeof(why)) < 0 &&
+	T_OK(pml_csv_parse_line(&s, "1,2", 3, ',', na, v, &b, why, sizeof(why)) < 0 &&
 	     strstr(why, "2 fields, expected 3"), "parse_line short: %s", why);
-	T_OK(pml_csv_parse_line(&s, "1,x,y", 5, ',', v, &b, why, sizeof(why)) < 0 &&
-	     strstr(why, "column 'n': 'x' is not an int"), "parse_line bad int: %s", why);
-	T_OK(pml_csv_parse_line(&s, "1,2,\"y", 6, ',', v, &b, why, sizeof(why)) < 0 &&
-	     strstr(why, "bad quoting"), "parse_line bad quote: %s", why);
-	pml_buf_release(&b);
+	T_OK(pml_csv_parse_line(&s, "1,x,y", 5, ',', na, v, &b, why, sizeof(why)) < 0 &&
+	     strstr(why, "column 'n': expected int, got 'x'"), "parse_line bad int: %s", why);
+	T_OK(pml_csv_parse_line(&s, "1,2,\"y", 6, ',', na, v, &b, why, sizeof(why)) < 0 &&
+	     strstr(why, "unterminated quoted field"), "parse_line bad quote: %s", why);
+	pml_csv_fields_release(&b);
+	pml_csv_na_free(na);
+	test_value();
 	pml_schema_release(&s);
 }
 

@@ -111,6 +111,37 @@ main(void)
 	T_EQ_INT(pml_source_size("x.csv.gz"), 0, "no size for gzip");
 	T_EQ_INT(pml_source_size("."), 0, "no size for a directory");
 	pml_source_free(NULL);
+
+	/* the format from the first bytes */
+	{
+		static const struct { const char *p; size_t n; int end; enum pml_format f; } sn[] = {
+			{ "\x83\xa6" "format", 8, 0, PML_FMT_STREAM },
+			{ "\xd4\x7f\x00\x83", 4, 0, PML_FMT_STREAM },      /* a sync marker first */
+			{ "\xc7\x01\x7f\x00", 4, 0, PML_FMT_STREAM },
+			{ " \n{\"a\":1}", 9, 0, PML_FMT_JSONL },
+			{ "a,b\n", 4, 0, PML_FMT_CSV },
+			{ "a,b", 3, 0, PML_FMT_NONE },                     /* first line not complete */
+			{ "a,b", 3, 1, PML_FMT_CSV },
+			{ "a\tb\n", 4, 0, PML_FMT_TSV },
+			{ "a\tb,c\n", 6, 0, PML_FMT_CSV },
+			{ "1 1:0.5 3:2\n", 12, 0, PML_FMT_SVMLIGHT },
+			{ "-1 qid:3 7:1e-3 # c\n", 20, 0, PML_FMT_SVMLIGHT },
+			{ "1 2\n", 4, 0, PML_FMT_CSV },
+			{ "x 1:2\n", 6, 0, PML_FMT_CSV },
+			{ "\xef\xbb\xbf" "a,b\n", 7, 0, PML_FMT_CSV },
+			{ " \r\n\t", 4, 1, PML_FMT_NONE },
+			{ "", 0, 1, PML_FMT_NONE },
+			{ "a\0b\n", 4, 1, PML_FMT_STREAM },               /* binary */
+		};
+		for (i = 0; i < sizeof(sn) / sizeof(sn[0]); i++)
+			T_OK(pml_format_sniff(sn[i].p, sn[i].n, sn[i].end) == sn[i].f, "sniff %zu", i);
+	}
+	put("u-src.dat", "{\"a\":3}\n");
+	s = pml_source_open(PML_FMT_NONE, "u-src.dat", NULL, &o);
+	T_OK(s && pml_source_next(s, &v) == 1 && v[0].u.i == 3, "format NONE: JSON lines told by the bytes");
+	T_EQ_INT(s ? pml_source_offset(s) : 0, 8, "peeked bytes counted once");
+	pml_source_free(s);
+	remove("u-src.dat");
 	remove("u-src.csv");
 	remove("u-src.tsv");
 	remove("u-src.svm");
