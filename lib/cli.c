@@ -1,6 +1,7 @@
 /* cli.c: what every tool's main() does the same way. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -17,14 +18,39 @@
 #include "pml/err.h"
 
 static struct pml_buf cmdline = PML_BUF_INIT;
+static unsigned closed_fds;     /* bit fd: 0, 1 or 2 was closed at start */
 static int saved_argc;
 static char **saved_argv;
+
+/*
+ * Make sure descriptors 0, 1 and 2 are open, so that no file the tool opens
+ * later gets one of them (a closed stdout would make `-o -` write into the
+ * next temporary file). A closed one is opened on /dev/null in the other
+ * direction: reading a closed stdin or writing a closed stdout then fails
+ * with EBADF, reported as an error, instead of silently reading nothing or
+ * writing nowhere. A closed stderr stays silent.
+ */
+static void
+sanitize_fds(void)
+{
+	static const int modes[3] = { O_WRONLY, O_RDONLY, O_WRONLY };
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		closed_fds |= 1u << fd;
+		if (open("/dev/null", modes[fd]) != fd)
+			_exit(PML_EXIT_FAIL);   /* nothing else can be trusted */
+	}
+}
 
 void
 pml_cli_init(int argc, char **argv)
 {
 	int i;
 
+	sanitize_fds();
 	pml_set_progname(argc > 0 ? argv[0] : NULL);
 	signal(SIGPIPE, SIG_DFL);
 	/* over `ulimit -f`, write() fails with EFBIG and is reported; the
@@ -42,6 +68,12 @@ pml_cli_init(int argc, char **argv)
 		pml_buf_addch(&cmdline, ' ');
 		pml_buf_addstr(&cmdline, argv[i]);
 	}
+}
+
+int
+pml_cli_fd_was_closed(int fd)
+{
+	return fd >= 0 && fd < 3 && (closed_fds >> fd & 1);
 }
 
 const char *
