@@ -211,6 +211,7 @@ main(int argc, char **argv)
 		default: pml_usage_hint();
 		}
 	}
+	pml_cli_check_outputs(&output, 1, argv + optind, (size_t)(argc - optind));
 	if (argc - optind == 1 && (rc = cat_model(argv[optind], output)) >= 0)
 		return pml_cli_finish(rc);
 	r = pml_reader_open(argc - optind, argv + optind, max_message);

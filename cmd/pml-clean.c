@@ -158,6 +158,12 @@ main(int argc, char **argv)
 		pml_usage_error("%s", why);
 	st.n_path = argc - optind;
 	st.paths = argv + optind;
+	{
+		const char *outs[2] = { st.output, st.dropped };
+
+		pml_cli_check_outputs(outs, 2, st.paths, st.n_path);
+		pml_cli_check_outputs(outs, 2, (char *const *)&st.apply, st.apply ? 1 : 0);
+	}
 	st.fit = fit;
 	st.n_fit = st.apply ? 0 : pml_clean_fitters(&o, fit);
 	rc = pml_stage_run(&st);

@@ -271,6 +271,12 @@ main(int argc, char **argv)
 		pml_usage_error("--patience needs --val");
 	for (i = o.n_act; i < o.n_hidden; i++)
 		o.act[i] = o.act[0];
+	{
+		const char *outs[3] = { o.output, o.plot, o.log };
+
+		pml_cli_check_outputs(outs, 3, argv + optind, (size_t)(argc - optind));
+		pml_cli_check_outputs(outs, 3, (char *const *)&o.val, o.val ? 1 : 0);
+	}
 
 	pml_mat_set_threads(o.threads);
 	if (pml_dataset_read(&train, argc - optind, argv + optind, o.features, o.label, NULL) < 0)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "pml/buf.h"
 #include "pml/cli.h"
 #include "pml/err.h"
+#include "pml/io.h"
 
 static struct pml_buf cmdline = PML_BUF_INIT;
 static unsigned closed_fds;     /* bit fd: 0, 1 or 2 was closed at start */
@@ -51,6 +53,7 @@ pml_cli_init(int argc, char **argv)
 	int i;
 
 	sanitize_fds();
+	pml_out_defer();
 	pml_set_progname(argc > 0 ? argv[0] : NULL);
 	signal(SIGPIPE, SIG_DFL);
 	/* over `ulimit -f`, write() fails with EFBIG and is reported; the
@@ -76,6 +79,45 @@ pml_cli_fd_was_closed(int fd)
 	return fd >= 0 && fd < 3 && (closed_fds >> fd & 1);
 }
 
+/* Same file? By name, or for files that exist (not devices) by identity. */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	int ra, rb;
+
+	if (!strcmp(a, b))
+		return 1;
+	ra = !strcmp(a, "-") ? fstat(STDOUT_FILENO, &sa) : stat(a, &sa);
+	rb = !strcmp(b, "-") ? fstat(STDOUT_FILENO, &sb) : stat(b, &sb);
+	return ra == 0 && rb == 0 && !S_ISCHR(sa.st_mode) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+void
+pml_cli_check_outputs(const char *const *out, size_t n_out, char *const *in, size_t n_in)
+{
+	size_t i, j;
+
+	for (i = 0; i < n_out; i++) {
+		if (!out[i])
+			continue;
+		for (j = 0; j < i; j++)
+			if (out[j] && same_file(out[i], out[j])) {
+				if (!strcmp(out[i], "-") || !strcmp(out[j], "-"))
+					pml_usage_error("only one output can be stdout ('%s' and '%s')",
+							out[j], out[i]);
+				pml_usage_error("output '%s' given twice%s%s%s", out[i],
+						strcmp(out[i], out[j]) ? " (as '" : "",
+						strcmp(out[i], out[j]) ? out[j] : "",
+						strcmp(out[i], out[j]) ? "')" : "");
+			}
+		for (j = 0; j < n_in; j++)
+			if (in[j] && strcmp(in[j], "-") && strcmp(out[i], "-") && same_file(out[i], in[j]))
+				pml_usage_error("'%s' is both an input and an output", out[i]);
+	}
+}
+
 const char *
 pml_cli_cmdline(void)
 {
@@ -99,12 +141,16 @@ pml_cli_finish(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE) {
+			pml_out_commit(0);
 			signal(SIGPIPE, SIG_DFL);
 			raise(SIGPIPE);
 		}
 		pml_error_errno("write error on stdout");
-		return PML_EXIT_FAIL;
+		status = PML_EXIT_FAIL;
 	}
+	/* the files written are renamed into place only if the tool succeeded */
+	if (pml_out_commit(status == PML_EXIT_OK || status == PML_EXIT_GATE) < 0)
+		status = PML_EXIT_FAIL;
 	return status;
 }
 

@@ -25,6 +25,15 @@
 void pml_cli_init(int argc, char **argv);
 /* Was fd 0, 1 or 2 closed when the tool started? */
 int pml_cli_fd_was_closed(int fd);
+
+/*
+ * Refuse (usage error, exit 2) an output named twice, by name or as the
+ * same existing file (a link, another spelling; devices such as /dev/null
+ * excepted), two outputs on stdout ("-" and /dev/stdout), and an output
+ * that is one of the named inputs. NULL outputs (not given) and "-" inputs
+ * are skipped. Every tool calls it with all its outputs and inputs.
+ */
+void pml_cli_check_outputs(const char *const *out, size_t n_out, char *const *in, size_t n_in);
 /* Flush and check stdout; a write error turns status into 1. */
 int pml_cli_finish(int status);
 
