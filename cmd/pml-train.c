@@ -111,7 +111,18 @@ static size_t
 parse_list(const char *opt, const char *s, size_t *sizes, enum pml_act *acts)
 {
 	char *copy = pml_xstrdup(s ? s : ""), *tok, *save = NULL;
-	size_t n = 0;
+	size_t n = 0, i, item = 1;
+
+	/* strtok_r would skip an empty item: 4,,4 is not 4,4 */
+	for (i = 0; s && s[i]; i++) {
+		if (s[i] != ',')
+			continue;
+		if (i == 0 || s[i - 1] == ',')
+			pml_usage_error("%s: empty item %zu in '%s'", opt, item, s);
+		if (!s[i + 1])
+			pml_usage_error("%s: empty item %zu in '%s'", opt, item + 1, s);
+		item++;
+	}
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (n == MAX_HIDDEN)

@@ -196,8 +196,16 @@ pml_predictor_count(const struct pml_predictor *p)
 int
 pml_predictor_run(struct pml_predictor *p)
 {
+	size_t i;
+
 	if (p->n)
 		pml_net_predict(p->m->net, p->x, p->n, p->out);
+	/* finite weights can still overflow float (3e38 * 2): one check here
+	 * for pml-eval and pml-serve-stdin, never a null probability */
+	for (i = 0; i < p->n * p->n_out; i++)
+		if (!isfinite(p->out[i]))
+			return pml_error("record %zu of the batch: the model's output is not finite"
+					 " (the network overflows float)", i / p->n_out + 1);
 	return 0;
 }
 

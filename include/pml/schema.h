@@ -38,6 +38,8 @@ enum pml_role {
 
 #define PML_MAX_DIMS 4
 #define PML_MAX_COLUMNS 100000
+/* Classes of a label: the one limit of pml-train, pml-eval, serving, models. */
+#define PML_MAX_CLASSES 65536
 #define PML_MAX_VEC_ELEMS (1u << 26)
 
 struct pml_column {
