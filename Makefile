@@ -37,12 +37,16 @@ endif
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# OpenBLAS is not linked: lib/mat.c loads it at its first matrix product
+# (dlopen), so tools that do none never start its threads.
+OPENBLAS_SONAME ?= libopenblas.so.0
+PKG_LIBS := $(shell pkg-config --libs $(filter-out openblas,$(PKGS)) 2>/dev/null)
 
 PML_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	-fno-math-errno -Iinclude $(PKG_CFLAGS) -DPML_VERSION='"$(VERSION)"'
-LIBS = $(PKG_LIBS) -lcsv -lm -lpthread
+	-fno-math-errno -Iinclude $(PKG_CFLAGS) -DPML_VERSION='"$(VERSION)"' \
+	-DPML_OPENBLAS='"$(OPENBLAS_SONAME)"'
+LIBS = $(PKG_LIBS) -lcsv -lm -lpthread -ldl
 
 ifdef SANITIZE
 PML_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all

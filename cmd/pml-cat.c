@@ -222,6 +222,7 @@ main(int argc, char **argv)
 		default: pml_usage_hint();
 		}
 	}
+	pml_cli_check_outputs(&output, 1, argv + optind, (size_t)(argc - optind));
 	if (argc - optind == 1 && (rc = cat_model(argv[optind], output, mode == M_TABLE,
 			head >= 0 ? "--head" : mode == M_JSON || mode == M_TABLE ? NULL : mode_opt)) >= 0)
 		return pml_cli_finish(rc);

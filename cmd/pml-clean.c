@@ -163,6 +163,12 @@ main(int argc, char **argv)
 	st.n_path = argc - optind;
 	st.paths = argv + optind;
 	o.where = st.n_path && strcmp(st.paths[0], "-") ? st.paths[0] : "stdin";
+	{
+		const char *outs[2] = { st.output, st.dropped };
+
+		pml_cli_check_outputs(outs, 2, st.paths, st.n_path);
+		pml_cli_check_outputs(outs, 2, (char *const *)&st.apply, st.apply ? 1 : 0);
+	}
 	st.fit = fit;
 	st.n_fit = st.apply ? 0 : pml_clean_fitters(&o, fit);
 	rc = pml_stage_run(&st);

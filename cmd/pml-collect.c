@@ -133,6 +133,7 @@ main(int argc, char **argv)
 	pml_cli_binary_stdout(o.out, o.force);
 	inputs = argv + optind;
 	n_in = argc - optind;
+	pml_cli_check_outputs((const char *const *)&o.out, 1, inputs, (size_t)n_in);
 	o.src.csv.type = o.src.js.type = types;
 	o.src.csv.n_type = o.src.js.n_type = n_type;
 	o.src.js.infer_rows = o.src.csv.infer_rows;

@@ -209,6 +209,12 @@ main(int argc, char **argv)
 	if (pml_gates_need_baseline(&gates) && !base_path)
 		pml_usage_error("--max-drop needs --baseline MODEL");
 
+	{
+		const char *outs[3] = { output, pred_path, plot }, *models[2] = { model_path, base_path };
+
+		pml_cli_check_outputs(outs, 3, argv + optind, (size_t)(argc - optind));
+		pml_cli_check_outputs(outs, 3, (char *const *)models, base_path ? 2 : 1);
+	}
 	memset(&r, 0, sizeof(r));
 	r.top_k = (int)top_k;
 	pml_buf_init(&r.line, 0);

@@ -145,6 +145,8 @@ main(int argc, char **argv)
 	st.n_path = argc - optind;
 	st.paths = argv + optind;
 	o.where = st.n_path && strcmp(st.paths[0], "-") ? st.paths[0] : "stdin";
+	pml_cli_check_outputs(&st.output, 1, st.paths, st.n_path);
+	pml_cli_check_outputs(&st.output, 1, (char *const *)&st.apply, st.apply ? 1 : 0);
 	st.fit = fit;
 	st.n_fit = st.apply ? 0 : pml_prep_fitters(&o, fit);
 	rc = pml_stage_run(&st);

@@ -74,10 +74,13 @@ main(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		pml_usage_error(argc - optind ? "one MODEL only" : "no MODEL given");
-	if (fcntl(0, F_GETFD) < 0) {
+	if (pml_cli_fd_was_closed(0)) {
 		pml_error("stdin is closed: nothing to serve");
 		return pml_cli_finish(PML_EXIT_FAIL);
 	}
+	/* before the load, which can take a while: a SIGHUP or SIGUSR1 then
+	 * must not kill the server (they are acted on once it serves) */
+	pml_serve_catch_signals();
 	if (pml_serve_engine_model(&e, argv[optind], o.max_batch) < 0)
 		return PML_EXIT_FAIL;
 	if (pml_out_open(&out, NULL) < 0) {
@@ -85,7 +88,6 @@ main(int argc, char **argv)
 		return PML_EXIT_FAIL;
 	}
 	pml_serve_stats_init(&st);
-	pml_serve_catch_signals();
 	if (pml_serve_run(&e, &o, 0, &out, &st) < 0)
 		status = PML_EXIT_FAIL;
 	if (pml_out_close(&out) < 0)

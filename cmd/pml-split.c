@@ -127,19 +127,10 @@ main(int argc, char **argv)
 	}
 	if (sp.n_out < 2)
 		pml_usage_error("give 2 or 3 outputs with -o");
-	{
-		size_t i, j, n_stdout = 0;
-		for (i = 0; i < sp.n_out; i++) {
-			n_stdout += !strcmp(sp.out[i], "-");
-			for (j = 0; j < i; j++)
-				if (strcmp(sp.out[i], "-") && !strcmp(sp.out[i], sp.out[j]))
-					pml_usage_error("output '%s' given twice", sp.out[i]);
-		}
-		if (n_stdout > 1)
-			pml_usage_error("only one output can be stdout");
-		if (n_stdout)
+	pml_cli_check_outputs(sp.out, sp.n_out, argv + optind, (size_t)(argc - optind));
+	for (size_t i = 0; i < sp.n_out; i++)
+		if (!strcmp(sp.out[i], "-"))
 			pml_cli_binary_stdout("-", force);
-	}
 	if (sp.folds || sp.fold) {
 		if (!sp.folds || !sp.fold)
 			pml_usage_error("--folds and --fold go together");

@@ -136,7 +136,18 @@ static size_t
 parse_list(const char *opt, const char *s, size_t *sizes, enum pml_act *acts)
 {
 	char *copy = pml_xstrdup(s ? s : ""), *tok, *save = NULL;
-	size_t n = 0;
+	size_t n = 0, i, item = 1;
+
+	/* strtok_r would skip an empty item: 4,,4 is not 4,4 */
+	for (i = 0; s && s[i]; i++) {
+		if (s[i] != ',')
+			continue;
+		if (i == 0 || s[i - 1] == ',')
+			pml_usage_error("%s: empty item %zu in '%s'", opt, item, s);
+		if (!s[i + 1])
+			pml_usage_error("%s: empty item %zu in '%s'", opt, item + 1, s);
+		item++;
+	}
 
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (n == MAX_HIDDEN)
@@ -401,6 +412,12 @@ main(int argc, char **argv)
 		o.t.patience = PML_DEFAULT_PATIENCE;
 	for (i = o.n_act; i < o.n_hidden; i++)
 		o.act[i] = o.act[0];
+	{
+		const char *outs[3] = { o.output, o.plot, o.log };
+
+		pml_cli_check_outputs(outs, 3, argv + optind, (size_t)(argc - optind));
+		pml_cli_check_outputs(outs, 3, (char *const *)&o.val, o.val ? 1 : 0);
+	}
 
 	pml_mat_set_threads(o.threads);
 	if (pml_dataset_read(&train, argc - optind, argv + optind, o.features, o.label, NULL) < 0)

@@ -1,6 +1,7 @@
 /* cli.c: what every tool's main() does the same way. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,14 +20,40 @@
 #include "pml/io.h"
 
 static struct pml_buf cmdline = PML_BUF_INIT;
+static unsigned closed_fds;     /* bit fd: 0, 1 or 2 was closed at start */
 static int saved_argc;
 static char **saved_argv;
+
+/*
+ * Make sure descriptors 0, 1 and 2 are open, so that no file the tool opens
+ * later gets one of them (a closed stdout would make `-o -` write into the
+ * next temporary file). A closed one is opened on /dev/null in the other
+ * direction: reading a closed stdin or writing a closed stdout then fails
+ * with EBADF, reported as an error, instead of silently reading nothing or
+ * writing nowhere. A closed stderr stays silent.
+ */
+static void
+sanitize_fds(void)
+{
+	static const int modes[3] = { O_WRONLY, O_RDONLY, O_WRONLY };
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		closed_fds |= 1u << fd;
+		if (open("/dev/null", modes[fd]) != fd)
+			_exit(PML_EXIT_FAIL);   /* nothing else can be trusted */
+	}
+}
 
 void
 pml_cli_init(int argc, char **argv)
 {
 	int i;
 
+	sanitize_fds();
+	pml_out_defer();
 	pml_set_progname(argc > 0 ? argv[0] : NULL);
 	signal(SIGPIPE, SIG_DFL);
 	/* over `ulimit -f`, write() fails with EFBIG and is reported; the
@@ -42,6 +70,51 @@ pml_cli_init(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		pml_buf_addch(&cmdline, ' ');
 		pml_buf_addstr(&cmdline, argv[i]);
+	}
+}
+
+int
+pml_cli_fd_was_closed(int fd)
+{
+	return fd >= 0 && fd < 3 && (closed_fds >> fd & 1);
+}
+
+/* Same file? By name, or for files that exist (not devices) by identity. */
+static int
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	int ra, rb;
+
+	if (!strcmp(a, b))
+		return 1;
+	ra = !strcmp(a, "-") ? fstat(STDOUT_FILENO, &sa) : stat(a, &sa);
+	rb = !strcmp(b, "-") ? fstat(STDOUT_FILENO, &sb) : stat(b, &sb);
+	return ra == 0 && rb == 0 && !S_ISCHR(sa.st_mode) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+void
+pml_cli_check_outputs(const char *const *out, size_t n_out, char *const *in, size_t n_in)
+{
+	size_t i, j;
+
+	for (i = 0; i < n_out; i++) {
+		if (!out[i])
+			continue;
+		for (j = 0; j < i; j++)
+			if (out[j] && same_file(out[i], out[j])) {
+				if (!strcmp(out[i], "-") || !strcmp(out[j], "-"))
+					pml_usage_error("only one output can be stdout ('%s' and '%s')",
+							out[j], out[i]);
+				pml_usage_error("output '%s' given twice%s%s%s", out[i],
+						strcmp(out[i], out[j]) ? " (as '" : "",
+						strcmp(out[i], out[j]) ? out[j] : "",
+						strcmp(out[i], out[j]) ? "')" : "");
+			}
+		for (j = 0; j < n_in; j++)
+			if (in[j] && strcmp(in[j], "-") && strcmp(out[i], "-") && same_file(out[i], in[j]))
+				pml_usage_error("'%s' is both an input and an output", out[i]);
 	}
 }
 
@@ -68,12 +141,16 @@ pml_cli_finish(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE) {
+			pml_out_commit(0);
 			signal(SIGPIPE, SIG_DFL);
 			raise(SIGPIPE);
 		}
 		pml_error_errno("write error on stdout");
-		return PML_EXIT_FAIL;
+		status = PML_EXIT_FAIL;
 	}
+	/* the files written are renamed into place only if the tool succeeded */
+	if (pml_out_commit(status == PML_EXIT_OK || status == PML_EXIT_GATE) < 0)
+		status = PML_EXIT_FAIL;
 	return status;
 }
 

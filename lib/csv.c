@@ -14,6 +14,7 @@
 #include "pml/csv.h"
 #include "pml/err.h"
 #include "pml/io.h"
+#include "pml/nameidx.h"
 #include "pml/schema.h"
 
 #define BLOCK (64 * 1024)
@@ -720,9 +721,12 @@ read_good_row(struct pml_csv *c)
 static int
 make_header(struct pml_csv *c, const struct pml_csv_opts *o)
 {
+	struct pml_nameidx names;
 	char nb[32];
-	size_t j, k;
+	size_t j;
+	long k;
 
+	pml_nameidx_init(&names);
 	c->n_col = c->cur.n;
 	for (j = 0; j < c->n_col; j++) {
 		size_t len;
@@ -733,15 +737,18 @@ make_header(struct pml_csv *c, const struct pml_csv_opts *o)
 			snprintf(nb, sizeof(nb), "c%zu", j + 1);
 			name = nb;
 		} else if (!pml_utf8_valid(name, len, &bad)) {
+			pml_nameidx_release(&names);
 			return pml_error("%s: line %llu: column %zu: invalid UTF-8 in the header",
 					 c->path, (unsigned long long)c->cur.line, j + 1);
 		}
-		for (k = 0; k < j; k++)
-			if (!strcmp(c->schema.col[k].name, name))
-				return pml_error("%s: line %llu: duplicate column name '%s' (columns %zu and %zu)",
-						 c->path, (unsigned long long)c->cur.line, name, k + 1, j + 1);
-		pml_schema_add(&c->schema, name, PML_TYPE_STR);
+		if ((k = pml_nameidx_get(&names, name)) >= 0) {
+			pml_nameidx_release(&names);
+			return pml_error("%s: line %llu: duplicate column name '%s' (columns %ld and %zu)",
+					 c->path, (unsigned long long)c->cur.line, name, k + 1, j + 1);
+		}
+		(void)pml_nameidx_put(&names, pml_schema_add(&c->schema, name, PML_TYPE_STR)->name, j);
 	}
+	pml_nameidx_release(&names);
 	return 0;
 }
 

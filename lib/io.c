@@ -18,6 +18,8 @@
 
 #define MAX_IO_SIZE (8 * 1024 * 1024)
 
+static void fsync_dir(const char *path);
+
 /* Temporary files to remove at exit or on a fatal signal. */
 #define MAX_TMP 16
 static char *tmp_paths[MAX_TMP];
@@ -110,11 +112,58 @@ pml_tmp_forget(const char *path)
 		}
 }
 
+/*
+ * Deferred commits: once pml_out_defer() was called (every tool, through
+ * pml_cli_init()), pml_out_close() of an atomic file stops short of the
+ * rename and queues it; pml_out_commit() renames them all at the end if
+ * the tool succeeded, else removes them. A tool that fails thus leaves
+ * none of its outputs, not the ones closed before the failure.
+ */
+static int defer_on;
+static char *pend_tmp[MAX_TMP], *pend_path[MAX_TMP];
+static int n_pend;
+
+void
+pml_out_defer(void)
+{
+	defer_on = 1;
+}
+
+static void
+pend_drop(int i)
+{
+	pml_tmp_forget(pend_tmp[i]);
+	free(pend_tmp[i]);
+	free(pend_path[i]);
+	pend_tmp[i] = pend_path[i] = NULL;
+}
+
+int
+pml_out_commit(int ok)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n_pend; i++) {
+		if (ok && rc == 0) {
+			if (rename(pend_tmp[i], pend_path[i]) < 0)
+				rc = pml_error_errno("cannot rename into '%s'", pend_path[i]);
+			else
+				fsync_dir(pend_path[i]);
+		}
+		if (!ok || rc < 0)
+			unlink(pend_tmp[i]);
+		pend_drop(i);
+	}
+	n_pend = 0;
+	return rc;
+}
+
 /* A write that failed with EPIPE: end quietly as if killed by SIGPIPE. */
 static void
 check_pipe(int err)
 {
 	if (err == EPIPE) {
+		tmp_cleanup();  /* the death by SIGPIPE runs no atexit handler */
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
 		_exit(141);
@@ -576,13 +625,19 @@ pml_out_close(struct pml_out *o)
 			errno = o->err;
 			rc = pml_error_errno("cannot write '%s'", o->path);
 			unlink(o->tmp);
+		} else if (defer_on && n_pend < MAX_TMP) {
+			/* renamed by pml_out_commit(); stays registered for cleanup */
+			pend_tmp[n_pend] = o->tmp;
+			pend_path[n_pend++] = o->path;
+			o->tmp = o->path = NULL;
 		} else if (rename(o->tmp, o->path) < 0) {
 			rc = pml_error_errno("cannot rename into '%s'", o->path);
 			unlink(o->tmp);
 		} else {
 			fsync_dir(o->path);
 		}
-		pml_tmp_forget(o->tmp);
+		if (o->tmp)
+			pml_tmp_forget(o->tmp);
 		free(o->tmp);
 		free(o->path);
 		o->tmp = o->path = NULL;

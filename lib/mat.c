@@ -1,5 +1,10 @@
 /* mat.c: dense f32 kernels over OpenBLAS; the only includer of cblas.h. */
 #include <cblas.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 
 #if defined(__SSE__)
 #include <xmmintrin.h>
@@ -7,7 +12,101 @@
 #include <string.h>
 #endif
 
+#include "pml/err.h"
 #include "pml/mat.h"
+
+/*
+ * OpenBLAS is loaded with dlopen() at the first call that needs it, not
+ * linked: linked, its constructor starts one thread per core when any tool
+ * starts, and under a memory limit (ulimit -v) those threads retry a failed
+ * allocation forever, so even `pml-cat --version` hung. Tools that do no
+ * matrix product now never load it, and the others load it with the thread
+ * count they chose (the user's OPENBLAS_NUM_THREADS when set, else
+ * pml_mat_set_threads()'s, else 1).
+ *
+ * OpenBLAS also loops forever when it cannot map its work buffer, one per
+ * thread, so the room for them is checked first: without it the tool ends
+ * with an out-of-memory error instead of spinning.
+ */
+#ifndef PML_OPENBLAS
+#define PML_OPENBLAS "libopenblas.so.0"
+#endif
+#define BLAS_BUFFER ((size_t)130 << 20)   /* OpenBLAS's per-thread buffer and its slack */
+
+typedef void sgemm_fn(enum CBLAS_ORDER, enum CBLAS_TRANSPOSE, enum CBLAS_TRANSPOSE, blasint,
+		      blasint, blasint, float, const float *, blasint, const float *, blasint,
+		      float, float *, blasint);
+
+struct blas {
+	sgemm_fn *sgemm;
+	void (*set_threads)(int);
+	int (*get_threads)(void);
+	char *(*corename)(void);
+};
+
+static struct blas blas;
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static int blas_want = 1;   /* threads asked for before the load */
+
+/* Is there address space for n OpenBLAS buffers? Dies if not. */
+static void
+blas_room(int n)
+{
+	size_t need = (size_t)n * BLAS_BUFFER;
+	void *p = mmap(NULL, need, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		pml_die("out of memory: OpenBLAS needs %zu MiB of address space for %d thread%s"
+			" (ulimit -v?)", need >> 20, n, n == 1 ? "" : "s");
+	munmap(p, need);
+}
+
+static void *
+blas_sym(void *h, const char *name)
+{
+	void *f = dlsym(h, name);
+
+	if (!f)
+		pml_die("cannot load OpenBLAS: %s has no %s", PML_OPENBLAS, name);
+	return f;
+}
+
+static void
+blas_load(void)
+{
+	const char *env = getenv("OPENBLAS_NUM_THREADS");
+	int user = env && *env ? atoi(env) : 0;
+	void *h;
+
+	/* Load with one thread unless the user says otherwise; before the load,
+	 * the room for the library itself is a generous guess. */
+	if (!user)
+		setenv("OPENBLAS_NUM_THREADS", "1", 1);
+	else if (user > 1)
+		blas_room(user + 1);
+	h = dlopen(PML_OPENBLAS, RTLD_NOW | RTLD_LOCAL);
+	if (!user)
+		unsetenv("OPENBLAS_NUM_THREADS");
+	if (!h)
+		pml_die("cannot load OpenBLAS: %s", dlerror());
+	/* dlsym returns void *; POSIX guarantees it converts to a function pointer */
+	*(void **)&blas.sgemm = blas_sym(h, "cblas_sgemm");
+	*(void **)&blas.set_threads = blas_sym(h, "openblas_set_num_threads");
+	*(void **)&blas.get_threads = blas_sym(h, "openblas_get_num_threads");
+	*(void **)&blas.corename = blas_sym(h, "openblas_get_corename");
+	if (!user) {
+		blas_room(blas_want);
+		if (blas_want > 1)
+			blas.set_threads(blas_want);
+	}
+}
+
+static const struct blas *
+blas_get(void)
+{
+	pthread_once(&blas_once, blas_load);
+	return &blas;
+}
 
 void
 pml_mat_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha,
@@ -27,7 +126,7 @@ pml_mat_gemm(int trans_a, int trans_b, size_t m, size_t n, size_t k, float alpha
 		}
 		return;
 	}
-	cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+	blas_get()->sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
 		    trans_b ? CblasTrans : CblasNoTrans, (blasint)m, (blasint)n, (blasint)k,
 		    alpha, a, (blasint)lda, b, (blasint)ldb, beta, c, (blasint)ldc);
 }
@@ -220,19 +319,25 @@ pml_mat_set_threads(int n)
 {
 	if (n < 1)
 		n = 1;
-	openblas_set_num_threads(n);
+	if (!blas.sgemm) {
+		blas_want = n;   /* the load starts this many */
+		return;
+	}
+	if (n > blas.get_threads())
+		blas_room(n);
+	blas.set_threads(n);
 }
 
 int
 pml_mat_threads(void)
 {
-	return openblas_get_num_threads();
+	return blas_get()->get_threads();
 }
 
 const char *
 pml_mat_corename(void)
 {
-	const char *s = openblas_get_corename();
+	const char *s = blas_get()->corename();
 
 	return s ? s : "unknown";
 }

@@ -492,6 +492,9 @@ load_model(struct pml_model *m, const msgpack_object *o, const char *path)
 			return pml_error("%s: class %u is not a string", path, i + 1);
 		m->n_class = i + 1;
 	}
+	if (m->n_class > PML_MAX_CLASSES)
+		return pml_error("%s: %zu classes is over the limit of %d", path, m->n_class,
+				 PML_MAX_CLASSES);
 	if (load_net(m, pml_mp_get(o, "net"), path) < 0)
 		return -1;
 	if (m->n_class && m->n_class != m->net->n_out)
@@ -633,6 +636,7 @@ pick_column(const struct pml_schema *s, const char *name, enum pml_role role, in
 	    const char *what, const char *src)
 {
 	size_t i;
+	int c;
 
 	if (name) {
 		char opt[64];
@@ -640,9 +644,18 @@ pick_column(const struct pml_schema *s, const char *name, enum pml_role role, in
 		snprintf(opt, sizeof(opt), "--%s", what);
 		return pml_schema_lookup(s, name, src, opt);
 	}
-	for (i = 0; i < s->n_col; i++)
-		if (s->col[i].role == role && (!vec || s->col[i].type == PML_TYPE_VEC))
-			return (int)i;
+	for (i = 0, c = -1; i < s->n_col; i++) {
+		if (s->col[i].role != role || (vec && s->col[i].type != PML_TYPE_VEC))
+			continue;
+		if (c < 0 && vec)
+			return (int)i;  /* the first vec feature, as documented */
+		if (c >= 0)
+			return pml_error("%s: two label columns, '%s' and '%s': name one with --%s", src,
+					 s->col[c].name, s->col[i].name, what);
+		c = (int)i;
+	}
+	if (c >= 0)
+		return c;
 	return pml_error("%s: no %s column: name one with --%s", src,
 			 vec ? "vec feature" : "label", what);
 }
@@ -690,6 +703,32 @@ rows_bound(int n_path, char *const *paths, size_t vec_bytes)
 	}
 	total = total / vec_bytes + 1;
 	return total < 1024 ? 1024 : total > ((uint64_t)1 << 32) ? 1024 : (size_t)total;
+}
+
+/* Why the classes of lc and like differ, for a message: the count, the
+ * order of the same classes, or the first class that is not the same. */
+static void
+class_diff(const struct pml_column *lc, const struct pml_dataset *like, char *why, size_t len)
+{
+	size_t k, j;
+
+	if (lc->n_class != like->n_class) {
+		snprintf(why, len, "%zu vs %zu", lc->n_class, like->n_class);
+		return;
+	}
+	for (k = 0; k < lc->n_class && lc->n_class <= 4096; k++) {   /* quadratic: bounded */
+		for (j = 0; j < like->n_class && strcmp(lc->classes[k], like->classes[j]); j++)
+			;
+		if (j == like->n_class) {
+			snprintf(why, len, "'%s' is not one of the training data's", lc->classes[k]);
+			return;
+		}
+	}
+	for (k = 0; k < lc->n_class && !strcmp(lc->classes[k], like->classes[k]); k++)
+		;
+	snprintf(why, len, "%s: class %zu is '%s' here, '%s' in the training data",
+		 lc->n_class <= 4096 ? "the same classes in another order" : "not the same",
+		 k + 1, lc->classes[k], like->classes[k]);
 }
 
 int
@@ -747,12 +786,17 @@ pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const c
 				if (strcmp(lc->classes[k], like->classes[k]))
 					break;
 			if (lc->n_class != like->n_class || k < lc->n_class) {
-				snprintf(why, sizeof(why), "%zu vs %zu", lc->n_class, like->n_class);
+				class_diff(lc, like, why, sizeof(why));
 				pml_error("%s: label column '%s': classes differ from the training data's (%s)",
 					  src, lc->name, why);
 				goto fail;
 			}
 		}
+	}
+	if (lc->type == PML_TYPE_INT && lc->n_class > PML_MAX_CLASSES) {
+		pml_error("%s: label column '%s': %zu classes is over the limit of %d", src, lc->name,
+			  lc->n_class, PML_MAX_CLASSES);
+		goto fail;
 	}
 	if (lc->type == PML_TYPE_INT && lc->n_class) {
 		ds->n_class = lc->n_class;
@@ -810,8 +854,9 @@ pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const c
 		/* unnamed classes: "0".."K-1" (the training set's K for validation) */
 		size_t kk = like ? like->n_class : (size_t)max_cls + 1;
 
-		if (kk > 1000000) {
-			pml_error("%s: label column '%s': %zu classes is too many", src, lc->name, kk);
+		if (kk > PML_MAX_CLASSES) {
+			pml_error("%s: label column '%s': %zu classes is over the limit of %d", src,
+				  lc->name, kk, PML_MAX_CLASSES);
 			goto fail;
 		}
 		ds->n_class = kk;

@@ -263,6 +263,12 @@ pml_predictor_run(struct pml_predictor *p)
 
 	if (p->n)
 		pml_net_predict(p->m->net, p->x, p->n, p->out);
+	/* finite weights can still overflow float (3e38 * 2): one check here
+	 * for pml-eval and pml-serve-stdin, never a null probability */
+	for (i = 0; i < p->n * p->n_out; i++)
+		if (!isfinite(p->out[i]))
+			return pml_error("record %zu of the batch: the model's output is not finite"
+					 " (the network overflows float)", i / p->n_out + 1);
 	if (p->m->n_class && p->m->net->loss == PML_LOSS_MSE)
 		for (i = 0; i < p->n; i++)
 			scores_to_probs(p->out + i * p->n_out, p->n_out);

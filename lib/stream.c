@@ -8,6 +8,7 @@
 #include "pml/csv.h"
 #include "pml/err.h"
 #include "pml/mp.h"
+#include "pml/nameidx.h"
 #include "pml/source.h"
 #include "pml/stream.h"
 
@@ -210,9 +211,11 @@ int
 pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *where,
 		  const char *field)
 {
+	struct pml_nameidx names;
 	uint32_t i, d;
 
 	pml_schema_init(s);
+	pml_nameidx_init(&names);
 	if (!arr || arr->type != MSGPACK_OBJECT_ARRAY)
 		return pml_error("%s: %s is missing or not an array", where, field);
 	if (arr->via.array.size > PML_MAX_COLUMNS)
@@ -230,7 +233,7 @@ pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *w
 			pml_error("%s: column %u has no name (a non-empty string of valid UTF-8)", where, i + 1);
 			goto fail;
 		}
-		if (pml_schema_find(s, name) >= 0) {
+		if (pml_nameidx_get(&names, name) >= 0) {
 			pml_error("%s: column name '%s' appears twice", where, name);
 			free(name);
 			goto fail;
@@ -245,6 +248,7 @@ pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *w
 		free(str);
 		c = pml_schema_add(s, name, t);
 		free(name);
+		(void)pml_nameidx_put(&names, c->name, i);
 		if ((o = pml_mp_get(m, "role"))) {
 			str = pml_mp_xstrdup(o);
 			if (!str || pml_role_parse(str, &c->role) < 0) {
@@ -298,8 +302,10 @@ pml_schema_unpack(struct pml_schema *s, const msgpack_object *arr, const char *w
 			}
 		}
 	}
+	pml_nameidx_release(&names);
 	return 0;
 fail:
+	pml_nameidx_release(&names);
 	pml_schema_release(s);
 	return -1;
 }

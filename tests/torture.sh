@@ -6,6 +6,7 @@
 #   - 200 SIGTERM and 200 SIGKILL while pml-train replaces a model
 #   - the model cut at every byte, a bit flipped at every byte
 #   - `tool big | head -1` ends within 1 s, for every tool that writes records
+#   - 5,000 random mutations of the tools' inputs (tests/torture/mutate.py)
 # Ends with "N passed, N failed" like make check; exit 1 if any failed.
 top=$(cd "$(dirname "$0")/.." && pwd)
 export PML_TOP="$top" PATH="$top/bin:$PATH" LC_ALL=C OPENBLAS_NUM_THREADS=1
@@ -50,5 +51,13 @@ for cmd in "pml-collect --label y big.csv" "pml-cat big.mp" "pml-cat --csv big.m
 	printf '%-44s %s (%d ms)\n' "${cmd%% *} | head -1" "$r" $ms
 	echo "$r ${cmd} | head -1: $ms ms" >> "$log"
 done
+
+# random mutations of every tool's inputs, with the oracles of issue 12:
+# crash or sanitizer report, hang, exit 0 with an unreadable output or with
+# records lost (tests/torture/mutate.py; failing inputs kept in build/mutate)
+if /usr/bin/python3 "$top/tests/torture/mutate.py" --n "${MUTATIONS:-5000}" --seed "${MUTATE_SEED:-1}" \
+	--keep "$top/build/mutate" --bin "$top/bin" >> "$log" 2>&1; then
+	pass=$((pass + 1)); r=ok; else fail=$((fail + 1)); r="NOT OK"; fi
+printf '%-44s %s\n' "random mutations (${MUTATIONS:-5000})" "$r"
 echo "$pass passed, $fail failed (log: build/torture.log)"
 [ $fail = 0 ]

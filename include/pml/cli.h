@@ -5,7 +5,7 @@
  *
  *     int main(int argc, char **argv)
  *     {
- *         pml_cli_init(argc, argv);      progname, SIGPIPE, C locale
+ *         pml_cli_init(argc, argv);      fds 0-2, progname, SIGPIPE, C locale
  *         ... getopt_long; --help: pml_cli_help(usage); --version: pml_cli_version()
  *         ... work ...
  *         return pml_cli_finish(status); checks that stdout was written
@@ -19,7 +19,25 @@
 extern "C" {
 #endif
 
+/*
+ * First call of every main. Among others, it makes sure fds 0, 1 and 2
+ * are open: a closed one is opened on /dev/null the wrong way round, so
+ * that no file opened later takes its number (a closed stdout made `-o -`
+ * write into the next temporary file), and reading a closed stdin or
+ * writing a closed stdout fails (EBADF) and is reported.
+ */
 void pml_cli_init(int argc, char **argv);
+/* Was fd 0, 1 or 2 closed when the tool started? */
+int pml_cli_fd_was_closed(int fd);
+
+/*
+ * Refuse (usage error, exit 2) an output named twice, by name or as the
+ * same existing file (a link, another spelling; devices such as /dev/null
+ * excepted), two outputs on stdout ("-" and /dev/stdout), and an output
+ * that is one of the named inputs. NULL outputs (not given) and "-" inputs
+ * are skipped. Every tool calls it with all its outputs and inputs.
+ */
+void pml_cli_check_outputs(const char *const *out, size_t n_out, char *const *in, size_t n_in);
 /* Flush and check stdout; a write error turns status into 1. */
 int pml_cli_finish(int status);
 

@@ -103,6 +103,18 @@ void pml_out_abort(struct pml_out *o);
 /* 1 if o is stdout and stdout is a terminal. */
 int pml_out_is_terminal(const struct pml_out *o);
 
+/*
+ * All or none of a tool's outputs. After pml_out_defer() (pml_cli_init()
+ * calls it), pml_out_close() of an atomic file writes, fsyncs and closes
+ * the temporary file but leaves the rename to pml_out_commit(ok), which
+ * renames every file so closed (ok) or removes them all (!ok); it returns
+ * -1 with a message if a rename failed (the later ones are then removed).
+ * pml_cli_finish() commits when the status is 0 or 3. Without
+ * pml_out_defer() (library users, unit tests) each close renames at once.
+ */
+void pml_out_defer(void);
+int pml_out_commit(int ok);
+
 /* write(2) all of p, retrying on EINTR and short writes. 0 or -1 (errno). */
 int pml_write_all(int fd, const void *p, size_t n);
 

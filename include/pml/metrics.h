@@ -56,6 +56,7 @@
 #include <stdint.h>
 
 #include "pml/buf.h"
+#include "pml/schema.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,7 +68,7 @@ enum pml_metrics_task {
 };
 
 #define PML_METRICS_LOG_EPS 1e-15
-#define PML_METRICS_MAX_CLASSES 65536   /* the confusion matrix takes K * K * 8 bytes */
+#define PML_METRICS_MAX_CLASSES PML_MAX_CLASSES   /* the confusion matrix takes K * K * 8 bytes */
 
 /* Derived per-class figures, filled by pml_metrics_finish(). */
 struct pml_class_stats {

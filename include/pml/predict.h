@@ -41,7 +41,8 @@ int pml_predictor_is_raw(const struct pml_predictor *p);
 int pml_predictor_add(struct pml_predictor *p, const struct pml_value *rec);
 const char *pml_predictor_error(const struct pml_predictor *p);
 size_t pml_predictor_count(const struct pml_predictor *p);
-/* Forward pass over the staged records. 0, or -1 with a message. */
+/* Forward pass over the staged records. 0, or -1 with a message (an
+ * output that is not finite: the model overflows on this batch). */
 int pml_predictor_run(struct pml_predictor *p);
 /* Row i: n_out floats: class probabilities (n_class), or one regression value. */
 const float *pml_predictor_output(const struct pml_predictor *p, size_t i, size_t *n_out);

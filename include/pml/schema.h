@@ -43,6 +43,8 @@ enum pml_role {
 
 #define PML_MAX_DIMS 4
 #define PML_MAX_COLUMNS 100000
+/* Classes of a label: the one limit of pml-train, pml-eval, serving, models. */
+#define PML_MAX_CLASSES 65536
 
 struct pml_column {
 	char *name;

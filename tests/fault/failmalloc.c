@@ -9,9 +9,13 @@
  *   FAILMALLOC_COUNT=F   at exit, write the number of allocations made
  *                        after main() started to file F (to size a sweep)
  *
- * Allocations made before main() (the dynamic loader, library constructors
- * such as OpenBLAS's) are never failed: they are not ours to handle.
- * Counting starts when __libc_start_main calls our wrapper of main.
+ * Allocations made before main() (the dynamic loader, library constructors)
+ * are never failed: they are not ours to handle. Counting starts when
+ * __libc_start_main calls our wrapper of main. For the same reason the
+ * allocations made inside dlopen() are neither failed nor counted: pml
+ * loads OpenBLAS there (lib/mat.c), and its constructors (libgfortran's
+ * recurses until the stack overflows on a failed malloc) were run before
+ * main when it was linked.
  *
  * The allocations that do not fail go to the next allocator in the lookup
  * order, found with dlsym(RTLD_NEXT): glibc's in a normal build, and in a
@@ -234,6 +238,21 @@ report(void)
 
 typedef int (*main_fn)(int, char **, char **);
 static main_fn real_main;
+
+void *
+dlopen(const char *file, int mode)
+{
+	static void *(*real)(const char *, int);
+	int was = armed;
+	void *h;
+
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "dlopen");
+	armed = 0;
+	h = real(file, mode);
+	armed = was;
+	return h;
+}
 
 static int
 wrap_main(int argc, char **argv, char **envp)

@@ -680,7 +680,7 @@ static void
 test_dataset(const char *dir)
 {
 	char tr_p[256], va_p[256], p[256], fd_path[64], *paths[1];
-	char *abc[3] = { "a", "b", "c" }, *abx[3] = { "a", "b", "x" };
+	char *abc[3] = { "a", "b", "c" }, *abx[3] = { "a", "b", "x" }, *bac[3] = { "b", "a", "c" };
 	struct pml_dataset tr, va, ds;
 	struct row rows[3];
 	struct pml_buf b = PML_BUF_INIT;
@@ -750,8 +750,13 @@ test_dataset(const char *dir)
 	     "no label column: %s", pml_err_last());
 	small_stream(p, 1, 3, abx, rows, 1);
 	T_OK(ds_refused(p, NULL, NULL, &tr,
-			"label column 'y': classes differ from the training data's (3 vs 3)"),
+			"label column 'y': classes differ from the training data's ('x' is not one of the training data's)"),
 	     "other class names than the training data's: %s", pml_err_last());
+	small_stream(p, 1, 3, bac, rows, 1);
+	T_OK(ds_refused(p, NULL, NULL, &tr,
+			"label column 'y': classes differ from the training data's (the same classes in another order: "
+			"class 1 is 'b' here, 'a' in the training data)"),
+	     "the training data's classes in another order: %s", pml_err_last());
 	small_stream(p, 1, 2, abc, rows, 1);
 	T_OK(ds_refused(p, NULL, NULL, &tr,
 			"label column 'y': classes differ from the training data's (2 vs 3)"),
@@ -784,7 +789,7 @@ test_dataset(const char *dir)
 	pml_dataset_release(&va);
 	rows[0].y = 1000000;
 	small_stream(p, 1, 0, NULL, rows, 1);
-	T_OK(ds_refused(p, NULL, NULL, NULL, "label column 'y': 1000001 classes is too many"),
+	T_OK(ds_refused(p, NULL, NULL, NULL, "label column 'y': 1000001 classes is over the limit of 65536"),
 	     "a million and one unnamed classes: %s", pml_err_last());
 
 	/*
