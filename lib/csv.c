@@ -959,11 +959,18 @@ type_error(struct pml_csv *c, uint64_t line, size_t j, const char *s, size_t n, 
 {
 	char vb[64];
 	const char *name = c->schema.col[j].name;
+	int64_t iv;
+	double fv;
 
 	if (c->forced && c->forced[j])
 		return pml_error("%s: line %llu, column '%s': '%s' is not %s (the column's type is given, "
 				 "by --type or --schema-from)", c->path, (unsigned long long)line, name,
 				 show(s, n, vb, sizeof(vb)), what);
+	if (c->schema.col[j].type == PML_TYPE_INT && pml_csv_number(s, n, &iv, &fv) == 2)
+		return pml_error("%s: line %llu, column '%s': '%s' is not %s (the column's type comes from "
+				 "the first %zu rows); use --type %s=float, or a larger --infer-rows",
+				 c->path, (unsigned long long)line, name, show(s, n, vb, sizeof(vb)), what,
+				 c->infer_rows, name);
 	return pml_error("%s: line %llu, column '%s': '%s' is not %s (the column's type comes from "
 			 "the first %zu rows or --type); use --type %s=str to keep it as text",
 			 c->path, (unsigned long long)line, name, show(s, n, vb, sizeof(vb)), what,

@@ -661,6 +661,32 @@ pick_column(const struct pml_schema *s, const char *name, enum pml_role role, in
 }
 
 /*
+ * An int label without class names makes classes 0..max. When that is far
+ * more classes than the data has values (prices, counts, years), the label
+ * is a quantity read as int, and a classifier of max + 1 outputs is never
+ * what was meant: over the class limit, or over 100 classes with fewer
+ * than half of them seen.
+ */
+static int
+int_label_is_quantity(const uint32_t *cls, size_t n, size_t kk)
+{
+	unsigned char *seen;
+	size_t i, distinct = 0;
+
+	if (kk > PML_MAX_CLASSES)
+		return 2 * n < kk;      /* fewer records than half the classes */
+	if (kk <= 100)
+		return 0;
+	seen = pml_xcalloc(kk, 1);
+	for (i = 0; i < n; i++) {
+		distinct += !seen[cls[i]];
+		seen[cls[i]] = 1;
+	}
+	free(seen);
+	return 2 * distinct < kk;
+}
+
+/*
  * Ask for transparent huge pages on the training matrix: fewer page faults
  * while it fills, and far fewer TLB misses when shuffled batches gather its
  * rows every epoch. A hint only; nothing changes where THP is off.
@@ -854,6 +880,13 @@ pml_dataset_read(struct pml_dataset *ds, int n_path, char *const *paths, const c
 		/* unnamed classes: "0".."K-1" (the training set's K for validation) */
 		size_t kk = like ? like->n_class : (size_t)max_cls + 1;
 
+		if (!like && int_label_is_quantity(ds->cls, n, kk)) {
+			pml_error("%s: label column '%s' is an int without class names whose values run "
+				  "up to %lld, so it would make %zu classes for %zu records; if it is a "
+				  "quantity, train a regression: read it as float (pml-collect --type %s=float)",
+				  src, lc->name, (long long)max_cls, kk, n, lc->name);
+			goto fail;
+		}
 		if (kk > PML_MAX_CLASSES) {
 			pml_error("%s: label column '%s': %zu classes is over the limit of %d", src,
 				  lc->name, kk, PML_MAX_CLASSES);

@@ -594,6 +594,13 @@ cur_name(const struct pml_reader *r)
 	return r->in.name ? r->in.name : "stdin";
 }
 
+/* After a cut-short or empty stdin, the usual cause is the stage before. */
+static const char *
+pipe_hint(const struct pml_reader *r)
+{
+	return strcmp(cur_name(r), "stdin") ? "" : " (if stdin is a pipe: did the command before it fail?)";
+}
+
 static int text_header(struct pml_reader *r);
 
 static int
@@ -689,8 +696,8 @@ next_message(struct pml_reader *r, const char **p, size_t *n)
 			if (r->len == 0)
 				return 0;
 			return pml_error("%s: truncated stream: input ends inside a message "
-					 "(%zu bytes after record %llu)",
-					 cur_name(r), r->len, (unsigned long long)r->rec_no);
+					 "(%zu bytes after record %llu)%s",
+					 cur_name(r), r->len, (unsigned long long)r->rec_no, pipe_hint(r));
 		}
 		r->len += (size_t)got;
 	}
@@ -918,10 +925,10 @@ advance(struct pml_reader *r)
 			return -1;
 		if (rc == 0) {
 			if (r->state == IN_RECORDS)
-				return pml_error("%s: truncated stream: no trailer after record %llu",
-						 cur_name(r), (unsigned long long)r->rec_no);
+				return pml_error("%s: truncated stream: no trailer after record %llu%s",
+						 cur_name(r), (unsigned long long)r->rec_no, pipe_hint(r));
 			if (r->state == EXPECT_HEADER)
-				return pml_error("%s: empty input: no stream header", cur_name(r));
+				return pml_error("%s: empty input: no stream header%s", cur_name(r), pipe_hint(r));
 			rc = open_next(r);
 			if (rc <= 0)
 				return rc;
@@ -1011,7 +1018,7 @@ pml_reader_open_any(int n_path, char *const *paths, size_t max_message,
 		if (rc < 0)
 			goto fail;
 		if (rc == 0) {
-			pml_error("%s: empty input: no stream header", cur_name(r));
+			pml_error("%s: empty input: no stream header%s", cur_name(r), pipe_hint(r));
 			goto fail;
 		}
 	} while (pml_mp_is_sync_marker(p, n));

@@ -19,6 +19,12 @@ failed_names=""
 count() { # name, output file, exit status
 	p=$(grep -c '^ok ' "$2")
 	f=$(grep -c '^not ok ' "$2")
+	# a helper or tool the test calls that does not exist checks nothing
+	if grep -Eq '^[^ ]+\.sh: [0-9]+: [^ ]+: not found$' "$2"; then
+		f=$((f + 1))
+		echo "not ok - $1 calls a command that does not exist:" \
+			"$(grep -E '^[^ ]+\.sh: [0-9]+: [^ ]+: not found$' "$2" | head -3 | tr '\n' ' ')" >> "$2"
+	fi
 	if [ "$3" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $1 exited with status $3" >> "$2"

@@ -33,7 +33,7 @@ expect_out "... 300 dates" '[306]' \
 expect_err "--max-categories takes a count" 2 "--max-categories" pml-preprocess --max-categories -1 "$T/w.mp"
 
 # unseen values go to __other__, with --apply as with the model
-printf 'd,c,x,y\n2031-01-01,t,3,a\n' > "$T/new.csv"
+printf 'd,c,x,y\n2031-01-01,zz,3,a\n' > "$T/new.csv"
 pml-collect --label y --type x=int "$T/new.csv" > "$T/new.mp"
 expect_out "an unseen category and date go to __other__ (--apply)" \
 	'"d":[0,0,0,1],"c":[0,0,0,1]' sh -c "pml-preprocess --max-categories 3 --no-assemble -o '$T/q.mp' '$T/w.mp' 2>/dev/null &&

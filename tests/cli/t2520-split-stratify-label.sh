@@ -13,7 +13,7 @@ expect_err "float label on stdin: named stdin" 1 "stdin: label 'price' is float,
 	sh -c "pml-split --stratify -r 0.5,0.5 -o '$T/a' -o '$T/b' < '$T/f.mp'"
 expect_err "--label names a float column" 1 "label 'price' is float, not a class" \
 	pml-split --stratify --label price --folds 2 --fold 1 -o "$T/a" -o "$T/b" "$T/f.mp"
-expect_err "--label names no column: file named" 1 "$T/f.mp: no column 'prize'" \
+expect_err "--label names no column: file named" 1 "$T/f.mp: --stratify: no column 'prize'; did you mean 'price'?" \
 	pml-split --stratify --label prize -o "$T/a" -o "$T/b" "$T/f.mp"
 # a vector column (pml-preprocess assembles the features into one)
 pml-preprocess -q --scale '*=standard' -o "$T/v.mp" "$T/f.mp"
