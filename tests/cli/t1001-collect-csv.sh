@@ -115,7 +115,7 @@ expect_out "inf in a text column is text" '{"x":"abc"}
 { echo n; seq 1 50; echo 3.5; } > "$T/late.csv"
 expect_err "late misfit names line, column, --type" 1 "late.csv: line 52, column 'n': '3.5' is not an int" \
 	pml-collect --infer-rows 10 "$T/late.csv"
-expect_err "late misfit suggests --type n=str" 1 "use --type n=str" pml-collect --infer-rows 10 "$T/late.csv"
+expect_err "late misfit suggests --type n=float" 1 "use --type n=float, or a larger --infer-rows" pml-collect --infer-rows 10 "$T/late.csv"
 expect "--type n=float fixes it" 0 pml-collect --infer-rows 10 --type n=float "$T/late.csv"
 expect_err "--type on a missing column" 1 "late.csv: --type: no column 'zz'" pml-collect --type zz=int "$T/late.csv"
 expect_err "--type with a bad type" 2 "type must be bool, int, float or str" pml-collect --type n=vec "$T/late.csv"

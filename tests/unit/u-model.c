@@ -789,7 +789,7 @@ test_dataset(const char *dir)
 	pml_dataset_release(&va);
 	rows[0].y = 1000000;
 	small_stream(p, 1, 0, NULL, rows, 1);
-	T_OK(ds_refused(p, NULL, NULL, NULL, "label column 'y': 1000001 classes is over the limit of 65536"),
+	T_OK(ds_refused(p, NULL, NULL, NULL, "label column 'y' is an int without class names whose values run up to 1000000, so it would make 1000001 classes for 1 records; if it is a quantity, train a regression: read it as float (pml-collect --type y=float)"),
 	     "a million and one unnamed classes: %s", pml_err_last());
 
 	/*
