@@ -36,6 +36,7 @@ static const char usage[] =
 	"      --alpha X          L2 penalty as scikit-learn's: alpha*w/batch rows added to the\n"
 	"                         gradient (default 1e-4)\n"
 	"      --weight-decay X   L2 weight decay: X*w added to the gradient (default 0)\n"
+	"      --no-scale-label   regression: train on the raw label, not standardised\n"
 	"      --schedule S       constant, step or cosine (default constant)\n"
 	"      --step-epochs N    step schedule: epochs per step (default 10)\n"
 	"      --step-gamma X     step schedule: factor per step (default 0.1)\n"
@@ -64,7 +65,7 @@ static const char usage[] =
 enum { O_FEATURES = 256, O_TITLE, O_LABEL, O_HIDDEN, O_ACT, O_DROPOUT, O_LOSS, O_INIT, O_OPTIM, O_LR,
        O_MOMENTUM, O_NESTEROV, O_WD, O_SCHED, O_STEP_EPOCHS, O_STEP_GAMMA, O_BATCH, O_EPOCHS,
        O_VAL, O_PATIENCE, O_SEED, O_THREADS, O_PRESET, O_LOG, O_PLOT, O_ALPHA, O_MAX_EPOCHS,
-       O_TOL, O_VAL_FRACTION, O_LOG_JSON };
+       O_TOL, O_VAL_FRACTION, O_LOG_JSON, O_NO_SCALE_LABEL };
 
 static const struct option longopts[] = {
 	{ "activation", required_argument, NULL, O_ACT },
@@ -89,6 +90,7 @@ static const struct option longopts[] = {
 	{ "optimizer", required_argument, NULL, O_OPTIM },
 	{ "output", required_argument, NULL, 'o' },
 	{ "patience", required_argument, NULL, O_PATIENCE },
+	{ "no-scale-label", no_argument, NULL, O_NO_SCALE_LABEL },
 	{ "preset", required_argument, NULL, O_PRESET },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "schedule", required_argument, NULL, O_SCHED },
@@ -308,6 +310,7 @@ main(int argc, char **argv)
 	pml_cli_init(argc, argv);
 	memset(&o, 0, sizeof(o));
 	pml_train_opts_init(&o.t);
+	o.t.scale_target = 1;
 	o.hidden[0] = 100, o.n_hidden = 1;
 	o.act[0] = PML_ACT_RELU, o.n_act = 1;
 	o.loss = -1;
@@ -383,6 +386,7 @@ main(int argc, char **argv)
 		case O_STEP_GAMMA: o.t.step_gamma = pml_opt_double("--step-gamma", optarg, 1e-9, 1); break;
 		case O_THREADS: o.threads = (int)pml_opt_long("--threads", optarg, 1, 256); break;
 		case O_TOL: o.t.tol = pml_opt_double("--tol", optarg, 0, 1e9); break;
+		case O_NO_SCALE_LABEL: o.t.scale_target = 0; break;
 		case O_VAL: o.val = optarg; break;
 		case O_VAL_FRACTION:
 			o.val_fraction = pml_opt_double("--val-fraction", optarg, 0, 1);

@@ -1212,9 +1212,87 @@ check_opts(const struct pml_train_opts *o)
 	return 0;
 }
 
+static int train_run(struct pml_net *net, const struct pml_data *train, const struct pml_data *val,
+		     const struct pml_train_opts *o, struct pml_train_result *res);
+
+/* Rows of y (n x k) standardised with mean and sd into a new buffer. */
+static float *
+standardise(const float *y, size_t n, size_t k, const double *mean, const double *sd)
+{
+	float *out = pml_xmallocarray(n ? n : 1, k * sizeof(float));
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < k; j++)
+			out[i * k + j] = (float)((y[i * k + j] - mean[j]) / sd[j]);
+	return out;
+}
+
 int
 pml_nn_train(struct pml_net *net, const struct pml_data *train, const struct pml_data *val,
 	     const struct pml_train_opts *o, struct pml_train_result *res)
+{
+	struct pml_data t2, v2;
+	struct pml_layer *last = NULL;
+	double *mean, *sd;
+	float *ty, *vy = NULL;
+	size_t i, j, k = net->n_out, n = train->n;
+	int rc;
+
+	if (!o->scale_target || train->cls || !train->y || !n || !net->finished)
+		return train_run(net, train, val, o, res);
+	for (i = net->n_layer; i-- > 0;)
+		if (net->layer[i].kind == PML_LAYER_DENSE) {
+			last = &net->layer[i];
+			break;
+		}
+	if (!last || last->n_out != k)
+		return train_run(net, train, val, o, res);
+	/* mean and standard deviation per output, in two passes (doubles) */
+	mean = pml_xcalloc(k, sizeof(double));
+	sd = pml_xcalloc(k, sizeof(double));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < k; j++)
+			mean[j] += train->y[i * k + j];
+	for (j = 0; j < k; j++)
+		mean[j] /= (double)n;
+	for (i = 0; i < n; i++)
+		for (j = 0; j < k; j++) {
+			double d = train->y[i * k + j] - mean[j];
+			sd[j] += d * d;
+		}
+	for (j = 0; j < k; j++) {
+		sd[j] = sqrt(sd[j] / (double)n);
+		if (!(sd[j] > 0) || !isfinite(sd[j]))
+			sd[j] = 1;      /* a constant target: shift only */
+	}
+	ty = standardise(train->y, n, k, mean, sd);
+	t2 = *train;
+	t2.y = ty;
+	if (val && val->y) {
+		vy = standardise(val->y, val->n, k, mean, sd);
+		v2 = *val;
+		v2.y = vy;
+	}
+	rc = train_run(net, &t2, val ? (vy ? &v2 : val) : NULL, o, res);
+	if (rc == 0) {
+		/* y = sd * (x W + b) + mean: fold into W and b */
+		for (i = 0; i < last->n_in; i++)
+			for (j = 0; j < k; j++)
+				last->w[i * k + j] = (float)(last->w[i * k + j] * sd[j]);
+		for (j = 0; j < k; j++)
+			last->b[j] = (float)(last->b[j] * sd[j] + mean[j]);
+	}
+	free(ty);
+	free(vy);
+	free(mean);
+	free(sd);
+	return rc;
+}
+
+static int
+train_run(struct pml_net *net, const struct pml_data *train, const struct pml_data *val,
+	  const struct pml_train_opts *o, struct pml_train_result *res)
 {
 	struct pml_rng rng;
 	struct optim st = { NULL, NULL, 0, 0, 0 };

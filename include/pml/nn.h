@@ -241,6 +241,14 @@ struct pml_train_opts {
 	size_t patience;
 	double tol;
 	uint64_t seed;              /* shuffling and dropout */
+	/*
+	 * Regression: train on the targets standardised over the training
+	 * rows (mean 0, variance 1 per output; the same transform for val),
+	 * then rescale the last dense layer so that the network predicts in
+	 * the targets' own units. Losses seen while training (epoch info,
+	 * result) are in the standardised units. Ignored for classes.
+	 */
+	int scale_target;
 	/* Called after each epoch; a non-zero return stops training (not an error). */
 	int (*on_epoch)(const struct pml_epoch_info *info, void *ctx);
 	/* Called after each batch with rows done in the epoch (for a progress bar). */
