@@ -92,6 +92,10 @@ flush(struct run *r)
 			double y;
 			int rc;
 
+			if (!out)
+				return pml_error("%s: record %llu: %s" PML_PREDICT_OVERFLOW, r->at[i].file,
+						 (unsigned long long)r->at[i].rec, ev->what);
+
 			if (!pml_predictor_label(ev->pred, i, &y))
 				return pml_error("%s: record %llu, column '%s': %sno label to evaluate against",
 						 r->at[i].file, (unsigned long long)r->at[i].rec, lab, ev->what);

@@ -24,6 +24,7 @@ struct pml_predictor {
 	float *x, *out;
 	double *y;
 	unsigned char *has_y;
+	unsigned char *overflow;        /* per row of the batch: an output not finite */
 	struct pml_unscale unscale;     /* the chain's scaling of a regression label, undone */
 	char err[512];
 };
@@ -151,6 +152,7 @@ pml_predictor_new(const struct pml_model *m, const struct pml_schema *s, size_t 
 	p->out = pml_xmallocarray(p->max_batch, p->n_out * sizeof(float));
 	p->y = pml_xmallocarray(p->max_batch, sizeof(double));
 	p->has_y = pml_xcalloc(p->max_batch, 1);
+	p->overflow = pml_xcalloc(p->max_batch, 1);
 	/* touch the batch buffers now: a long-running server's resident memory
 	 * then stays flat whatever batch sizes the traffic brings later */
 	memset(p->x, 0, p->max_batch * p->n_in * sizeof(float));
@@ -259,16 +261,21 @@ scores_to_probs(float *z, size_t k)
 int
 pml_predictor_run(struct pml_predictor *p)
 {
-	size_t i;
+	size_t i, j;
 
 	if (p->n)
 		pml_net_predict(p->m->net, p->x, p->n, p->out);
-	/* finite weights can still overflow float (3e38 * 2): one check here
-	 * for pml-eval and pml-serve-stdin, never a null probability */
-	for (i = 0; i < p->n * p->n_out; i++)
-		if (!isfinite(p->out[i]))
-			return pml_error("record %zu of the batch: the model's output is not finite"
-					 " (the network overflows float)", i / p->n_out + 1);
+	/*
+	 * Finite weights can still overflow float (3e38 * 2): one check here
+	 * for pml-eval and pml-serve-stdin, never a null probability. Only the
+	 * rows that overflow fail (pml_predictor_output() gives NULL for them).
+	 */
+	for (i = 0; i < p->n; i++) {
+		p->overflow[i] = 0;
+		for (j = 0; j < p->n_out; j++)
+			if (!isfinite(p->out[i * p->n_out + j]))
+				p->overflow[i] = 1;
+	}
 	if (p->m->n_class && p->m->net->loss == PML_LOSS_MSE)
 		for (i = 0; i < p->n; i++)
 			scores_to_probs(p->out + i * p->n_out, p->n_out);
@@ -282,7 +289,7 @@ const float *
 pml_predictor_output(const struct pml_predictor *p, size_t i, size_t *n_out)
 {
 	*n_out = p->n_out;
-	return p->out + i * p->n_out;
+	return p->overflow[i] ? NULL : p->out + i * p->n_out;
 }
 
 int
@@ -312,6 +319,7 @@ pml_predictor_free(struct pml_predictor *p)
 	free(p->conv);
 	free(p->x);
 	free(p->out);
+	free(p->overflow);
 	free(p->y);
 	free(p->has_y);
 	pml_unscale_release(&p->unscale);

@@ -17,6 +17,7 @@
 #include "pml/err.h"
 #include "pml/metrics.h"
 #include "pml/mp.h"
+#include "pml/predict.h"
 #include "pml/serve.h"
 #include "pml/source.h"
 #include "pml/stream.h"
@@ -773,13 +774,14 @@ emit_batch(struct srv *s)
 		const float *p = NULL;
 		size_t n = 0;
 
-		if (en->ok && run_rc == 0) {
+		if (en->ok && run_rc == 0)
 			p = s->e->output(s->e->ctx, en->row, &n);
-		} else {
+		if (!p) {
 			if (en->ok) {
 				en->err_off = s->errs.len;
 				pml_buf_addf(&s->errs, "record %llu: prediction failed: %s",
-					     (unsigned long long)en->rec_no, why ? why : "?");
+					     (unsigned long long)en->rec_no,
+					     run_rc == 0 ? PML_PREDICT_OVERFLOW : why ? why : "?");
 				en->err_len = s->errs.len - en->err_off;
 			}
 			n_err++;

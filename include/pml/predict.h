@@ -41,10 +41,15 @@ int pml_predictor_is_raw(const struct pml_predictor *p);
 int pml_predictor_add(struct pml_predictor *p, const struct pml_value *rec);
 const char *pml_predictor_error(const struct pml_predictor *p);
 size_t pml_predictor_count(const struct pml_predictor *p);
-/* Forward pass over the staged records. 0, or -1 with a message (an
- * output that is not finite: the model overflows on this batch). */
+/* Forward pass over the staged records. 0, or -1 with a message. */
 int pml_predictor_run(struct pml_predictor *p);
-/* Row i: n_out floats: class probabilities (n_class), or one regression value. */
+/* The message for a row whose output is not finite. */
+#define PML_PREDICT_OVERFLOW "the model's output is not finite (the network overflows float)"
+/*
+ * Row i: n_out floats: class probabilities (n_class), or one regression
+ * value; NULL if the row's output is not finite (PML_PREDICT_OVERFLOW:
+ * finite weights overflowed float on this record).
+ */
 const float *pml_predictor_output(const struct pml_predictor *p, size_t i, size_t *n_out);
 /* Row i's true label: 1 and *label (class index or value), 0 if the record had none. */
 int pml_predictor_label(const struct pml_predictor *p, size_t i, double *label);

@@ -11,8 +11,16 @@ printf 'a,b,y\n3e38,-3e38,x\n' > "$T/huge.csv"
 pml-collect -q --label y -o "$T/huge.mp" "$T/huge.csv"
 expect_err "eval: an output that is not finite is an error" 1 "output is not finite" pml-eval -m "$T/m.pml" "$T/huge.mp"
 expect_out "serve: the same record gets an error reply, never null probabilities" \
-	'{"error":"record 1: prediction failed: record 1 of the batch: the model'"'"'s output is not finite (the network overflows float)"}' \
+	'{"error":"record 1: prediction failed: the model'"'"'s output is not finite (the network overflows float)"}' \
 	sh -c "echo '{\"a\":3e38,\"b\":-3e38}' | pml-serve-stdin -q '$T/m.pml'"
+expect_out "serve: in one batch, only the record that overflows gets the error" \
+	'ok
+{"error":"record 2: prediction failed: the model'"'"'s output is not finite (the network overflows float)"}
+ok' \
+	sh -c "printf '%s\n' '{\"a\":3,\"b\":4}' '{\"a\":3e38,\"b\":-3e38}' '{\"a\":1,\"b\":2}' |
+		pml-serve-stdin -q '$T/m.pml' | sed 's/^{\"class\".*/ok/'"
+expect_err "eval: the file and record named" 1 "huge2.mp: record 2: the model's output is not finite" \
+	sh -c "printf 'a,b,y\n3,4,x\n3e38,-3e38,x\n' | pml-collect -q --label y -o '$T/huge2.mp' && pml-eval -m '$T/m.pml' '$T/huge2.mp'"
 expect_out "serve: a normal record still answered" 1 \
 	sh -c "echo '{\"a\":3,\"b\":4}' | pml-serve-stdin -q '$T/m.pml' | grep -c '\"probs\":\[0'"
 
