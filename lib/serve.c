@@ -17,6 +17,7 @@
 #include "pml/err.h"
 #include "pml/metrics.h"
 #include "pml/mp.h"
+#include "pml/nameidx.h"
 #include "pml/predict.h"
 #include "pml/serve.h"
 #include "pml/source.h"
@@ -245,6 +246,7 @@ struct srv {
 	size_t n_pname;
 	int fatal;                  /* a fatal error was reported: stop */
 	uint64_t n_warned;
+	struct pml_nameidx names;        /* the engine's input columns by name (JSON keys) */
 };
 
 #define MAX_BAD_WARNINGS 10
@@ -1456,11 +1458,8 @@ json_line(struct srv *s, const char *p, size_t n)
 			j.p++;
 			jp_ws(&j);
 			vstart = j.p;
-			for (k = 0; k < in->n_col; k++)
-				if (!strcmp(in->col[k].name, s->key.buf) && strlen(s->key.buf) == s->key.len) {
-					ci = (int)k;
-					break;
-				}
+			if (strlen(s->key.buf) == s->key.len)
+				ci = (int)pml_nameidx_get(&s->names, s->key.buf);
 			if (s->n_pname && is_pred_name(s, s->key.buf, s->key.len) && !clash) {
 				/* first: the name clash is the reason given */
 				snprintf(first, sizeof(first), "column '%s' is in the record already; choose "
@@ -2164,6 +2163,10 @@ between_batches(struct srv *s)
 			pml_warn("SIGHUP: this engine cannot reload");
 		} else if (s->e->reload(s->e) == 0) {
 			s->st->reloads++;
+			/* the names now live in the new model */
+			pml_nameidx_release(&s->names);
+			pml_nameidx_init(&s->names);
+			pml_nameidx_schema(&s->names, s->e->input);
 		} else {
 			s->st->reload_failures++;
 		}
@@ -2194,6 +2197,8 @@ srv_init(struct srv *s, struct pml_serve_engine *e, const struct pml_serve_opts 
 	s->scratch = pml_xcalloc(n, sizeof(*s->scratch));
 	s->strs = pml_xcalloc(n, sizeof(*s->strs));
 	s->seen = pml_xcalloc(n, 1);
+	pml_nameidx_init(&s->names);
+	pml_nameidx_schema(&s->names, e->input);
 	for (j = 0; j < n; j++)
 		pml_buf_init(&s->strs[j], 0);
 	pml_buf_init(&s->key, 0);
@@ -2241,6 +2246,7 @@ srv_release(struct srv *s)
 	}
 	free(s->strs);
 	free(s->seen);
+	pml_nameidx_release(&s->names);
 	pml_buf_release(&s->key);
 	free(s->scratch);
 	free(s->elem_field);
