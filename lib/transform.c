@@ -14,6 +14,7 @@
 #include "pml/cli.h"
 #include "pml/err.h"
 #include "pml/mp.h"
+#include "pml/nameidx.h"
 #include "pml/rng.h"
 #include "pml/stats.h"
 #include "pml/transform.h"
@@ -231,6 +232,8 @@ static int
 get_cols(struct ctx *x, const struct pml_schema *in, const char *key, int **cols, size_t *n)
 {
 	const msgpack_object *o = pml_mp_get(x->m, key);
+	struct pml_nameidx names;       /* many columns: hashed, not a scan each */
+	int hashed, rc = 0;
 	uint32_t k;
 
 	*cols = NULL;
@@ -238,21 +241,31 @@ get_cols(struct ctx *x, const struct pml_schema *in, const char *key, int **cols
 	if (!o || o->type != MSGPACK_OBJECT_ARRAY)
 		return perr(x, "'%s' missing or not an array", key);
 	*cols = pml_xcalloc(o->via.array.size + 1, sizeof(**cols));
+	hashed = o->via.array.size > 16 && in->n_col > 16;
+	if (hashed) {
+		pml_nameidx_init(&names);
+		pml_nameidx_schema(&names, in);
+	}
 	for (k = 0; k < o->via.array.size; k++) {
 		char *s = pml_mp_xstrdup(&o->via.array.ptr[k]);
 		int j;
-		if (!s)
-			return perr(x, "'%s' holds a non-string", key);
-		j = pml_schema_find(in, s);
+		if (!s) {
+			rc = perr(x, "'%s' holds a non-string", key);
+			break;
+		}
+		j = hashed ? (int)pml_nameidx_get(&names, s) : pml_schema_find(in, s);
 		if (j < 0) {
 			no_column(x, in, s);
 			free(s);
-			return -1;
+			rc = -1;
+			break;
 		}
 		free(s);
 		(*cols)[(*n)++] = j;
 	}
-	return 0;
+	if (hashed)
+		pml_nameidx_release(&names);
+	return rc;
 }
 
 /* Append a copy of column src to s. */
@@ -412,6 +425,27 @@ check_vec_size(struct ctx *x, const char *col, size_t n_elem, size_t names)
 	return 0;
 }
 
+/*
+ * One mark per input column for the n columns cols lists (a step's
+ * column list): "is column j listed?" in O(1), instead of a scan of the
+ * list per column (quadratic on wide tables). *dup: the first position
+ * k whose column was listed before it, or -1.
+ */
+static unsigned char *
+col_marks(const struct pml_schema *in, const int *cols, size_t n, long *dup)
+{
+	unsigned char *mark = pml_xcalloc(in->n_col + 1, 1);
+	size_t k;
+
+	*dup = -1;
+	for (k = 0; k < n; k++) {
+		if (mark[cols[k]] && *dup < 0)
+			*dup = (long)k;
+		mark[cols[k]] = 1;
+	}
+	return mark;
+}
+
 static int
 compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_t i,
 	     const struct pml_schema *in)
@@ -438,12 +472,14 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 	case OP_SELECT:
 		if (get_cols(&x, in, "columns", &s->cols, &s->n_cols) < 0)
 			return -1;
+		{
+			long dup;
+			free(col_marks(in, s->cols, s->n_cols, &dup));
+			if (dup >= 0)
+				return perr(&x, "column '%s' selected twice", in->col[s->cols[dup]].name);
+		}
 		s->src = pml_xcalloc(s->n_cols + 1, sizeof(*s->src));
 		for (k = 0; k < s->n_cols; k++) {
-			size_t j;
-			for (j = 0; j < k; j++)
-				if (s->cols[j] == s->cols[k])
-					return perr(&x, "column '%s' selected twice", in->col[s->cols[k]].name);
 			add_copy(&s->out, &in->col[s->cols[k]]);
 			s->src[k] = s->cols[k];
 		}
@@ -453,15 +489,16 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 		if (get_cols(&x, in, "columns", &s->cols, &s->n_cols) < 0)
 			return -1;
 		s->src = pml_xcalloc(in->n_col + 1, sizeof(*s->src));
-		for (j = 0; j < in->n_col; j++) {
-			int dropped = 0;
-			for (k = 0; k < s->n_cols; k++)
-				if (s->cols[k] == (int)j)
-					dropped = 1;
-			if (dropped)
-				continue;
-			add_copy(&s->out, &in->col[j]);
-			s->src[n++] = (int)j;
+		{
+			long dup;
+			unsigned char *dropped = col_marks(in, s->cols, s->n_cols, &dup);
+			for (j = 0; j < in->n_col; j++) {
+				if (dropped[j])
+					continue;
+				add_copy(&s->out, &in->col[j]);
+				s->src[n++] = (int)j;
+			}
+			free(dropped);
 		}
 		break;
 	}
@@ -769,13 +806,20 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 		struct pml_column *oc;
 		if (get_cols(&x, in, "columns", &s->cols, &s->n_cols) < 0 || !(str = get_str(&x, "name", 1)))
 			return -1;
+		{
+			long dup;
+			free(col_marks(in, s->cols, s->n_cols, &dup));
+			/* the first column listed twice, unless a str column comes before it */
+			for (k = 0; k < s->n_cols && (dup < 0 || k < (size_t)dup); k++)
+				if (in->col[s->cols[k]].type == PML_TYPE_STR)
+					break;
+			if (dup >= 0 && k == (size_t)dup) {
+				free(str);
+				return perr(&x, "column '%s' listed twice", in->col[s->cols[dup]].name);
+			}
+		}
 		for (k = 0; k < s->n_cols; k++) {
 			const struct pml_column *ic = &in->col[s->cols[k]];
-			for (j = 0; j < k; j++)
-				if (s->cols[j] == s->cols[k]) {
-					free(str);
-					return perr(&x, "column '%s' listed twice", ic->name);
-				}
 			if (ic->type == PML_TYPE_STR) {
 				free(str);
 				return perr(&x, "column '%s' is str: one-hot encode, hash or drop it first", ic->name);
@@ -811,19 +855,21 @@ compile_step(struct pml_chain *c, struct step *s, const msgpack_object *m, size_
 					names[e++] = vec_slot(ic, q);
 		}
 		set_slots(oc, names, total);
+		{
+		long dup;
+		unsigned char *used = col_marks(in, s->cols, s->n_cols, &dup);
 		for (j = 0; j < in->n_col; j++) {
-			int used = 0;
-			for (k = 0; k < s->n_cols; k++)
-				if (s->cols[k] == (int)j)
-					used = 1;
-			if (used)
+			if (used[j])
 				continue;
 			if (!strcmp(in->col[j].name, str)) {
+				free(used);
 				free(str);
 				return perr(&x, "column '%s' exists already", in->col[j].name);
 			}
 			add_copy(&s->out, &in->col[j]);
 			s->src[n++] = (int)j;
+		}
+		free(used);
 		}
 		free(str);
 		s->n_out = total;
