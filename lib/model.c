@@ -1077,16 +1077,14 @@ pml_model_from_training(struct pml_model *m, struct pml_net *net, const struct p
 }
 
 int
-pml_schema_load(const char *path, struct pml_schema *out)
+pml_header_load(const char *path, struct pml_header *h)
 {
 	unsigned char head[64];
 	size_t n = 0;
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
 	char *paths[1];
 	struct pml_reader *r;
-	const struct pml_header *h;
 
-	pml_schema_init(out);
 	if (f) {
 		n = fread(head, 1, sizeof(head), f);
 		fclose(f);
@@ -1099,15 +1097,30 @@ pml_schema_load(const char *path, struct pml_schema *out)
 			pml_model_release(&m);
 			return -1;
 		}
-		pml_schema_copy(out, &m.input);
+		pml_rawlist_copy(&h->chain, &m.chain);
+		pml_schema_copy(&h->chain_input, &m.input);
 		pml_model_release(&m);
 		return 0;
 	}
 	paths[0] = (char *)path;
 	if (!(r = pml_reader_open(1, paths, 0)))
 		return -1;
-	h = pml_reader_header(r);
-	pml_schema_copy(out, h->chain.n ? &h->chain_input : &h->schema);
+	pml_header_copy(h, pml_reader_header(r));
 	pml_reader_free(r);
 	return 0;
+}
+
+int
+pml_schema_load(const char *path, struct pml_schema *out)
+{
+	struct pml_header h;
+	int rc;
+
+	pml_schema_init(out);
+	pml_header_init(&h);
+	rc = pml_header_load(path, &h);
+	if (rc == 0)
+		pml_schema_copy(out, h.chain_input.n_col ? &h.chain_input : &h.schema);
+	pml_header_release(&h);
+	return rc;
 }

@@ -691,40 +691,6 @@ finish_output(struct run *u, struct pml_out *out, struct pml_writer *w, const st
 	return rc;
 }
 
-/* The chain of a stream's header or of a model file. */
-static int
-load_apply(const char *path, struct pml_header *h)
-{
-	char *paths[1];
-	struct pml_reader *r;
-	unsigned char head[64];
-	size_t n = 0;
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
-
-	if (f) {
-		n = fread(head, 1, sizeof(head), f);
-		fclose(f);
-	}
-	if (pml_model_sniff(head, n)) {
-		struct pml_model m;
-		pml_model_init(&m);
-		if (pml_model_load(&m, path) < 0) {
-			pml_model_release(&m);
-			return -1;
-		}
-		pml_rawlist_copy(&h->chain, &m.chain);
-		pml_schema_copy(&h->chain_input, &m.input);
-		pml_model_release(&m);
-		return 0;
-	}
-	paths[0] = (char *)path;
-	r = pml_reader_open(1, paths, 0);
-	if (!r)
-		return -1;
-	pml_header_copy(h, pml_reader_header(r));
-	pml_reader_free(r);
-	return 0;
-}
 
 /*
  * Raw records whose columns differ from the chain's input only in types
@@ -764,7 +730,7 @@ pml_stage_run(const struct pml_stage *st)
 	if (st->apply) {
 		/* inputs may be CSV or JSON lines, read with the chain's roles */
 		struct pml_source_opts text;
-		if (load_apply(st->apply, &ha) < 0)
+		if (pml_header_load(st->apply, &ha) < 0)
 			goto out;
 		pml_source_opts_init(&text);
 		text.like = ha.chain_input.n_col ? &ha.chain_input : &ha.schema;

@@ -118,6 +118,12 @@ void pml_model_from_training(struct pml_model *m, struct pml_net *net,
  * here). 0, or -1 with a message naming path.
  */
 int pml_schema_load(const char *path, struct pml_schema *out);
+/*
+ * The header of a stream file, or a model file's chain and input (as
+ * chain and chain_input) into h (initialised by the caller): what
+ * --apply and --schema-from read. 0, or -1 with a message naming path.
+ */
+int pml_header_load(const char *path, struct pml_header *h);
 
 #ifdef __cplusplus
 }
